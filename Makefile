@@ -1,0 +1,99 @@
+# Borrower Help — the two commands are `make run` and `make test`.
+# Everything else is a step they use, also callable on its own.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+BIN         := $(VENV)/bin
+MODEL       := models/borrower-help.tar.gz
+RASA_PORT   ?= 5005
+ACTION_PORT ?= 5055
+# Origins allowed to call the server from a browser (space separated).
+CORS_ORIGINS ?= http://localhost:$(RASA_PORT) http://127.0.0.1:$(RASA_PORT)
+
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+# Same data, same seeds, same model behaviour.
+export PYTHONHASHSEED := 0
+export TF_DETERMINISTIC_OPS := 1
+
+# Python 3.10 (the newest Rasa 3.6 supports): on PATH, from pyenv, or from uv.
+PYTHON310 = $(shell scripts/find-python310.sh)
+
+TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
+
+.PHONY: help setup train run shell test test-unit test-stories test-http validate eval clean
+
+help:
+	@echo "make run    set up, train if the data changed, start the assistant on localhost:$(RASA_PORT)"
+	@echo "make test   set up, train if needed, run every test"
+	@echo "make train  set up and train only      make shell  chat in the terminal"
+	@echo "make eval   NLU accuracy and macro-F1 per language on the held-out split"
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+		echo "Python 3.10 is needed (Rasa 3.6 supports <3.11) and none was found."; \
+		echo "Install one, e.g. 'pyenv install 3.10.13' or 'uv python install 3.10', then run make again."; \
+		exit 1; fi
+	@test -x $(BIN)/python || "$(PYTHON310)" -m venv $(VENV)
+	@echo "Installing pinned dependencies into $(VENV) (first time: about 2 minutes)..."
+	@$(BIN)/pip install --quiet --disable-pip-version-check \
+		-r requirements.txt -r requirements-dev.txt -c constraints.txt 2>&1 \
+		| grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c "import rasa, rasa_sdk, jieba" || { echo "Dependency install failed."; exit 1; }
+	@touch $@
+
+setup: $(BIN)/.installed
+
+$(MODEL): $(BIN)/.installed $(TRAINING_INPUTS)
+	@mkdir -p models
+	$(BIN)/rasa train --fixed-model-name borrower-help --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+var/auth-token:
+	@mkdir -p var
+	@$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > $@
+	@chmod 600 $@
+
+# The HTTP API token: $RASA_AUTH_TOKEN, or one generated once into var/auth-token.
+AUTH_TOKEN = $${RASA_AUTH_TOKEN:-$$(cat var/auth-token)}
+
+run: $(MODEL) var/auth-token
+	@mkdir -p var
+	@echo "HTTP API token: in var/auth-token (or \$$RASA_AUTH_TOKEN)"
+	@$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT) > var/actions.log 2>&1 & \
+	actions_pid=$$!; trap "kill $$actions_pid 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/rasa run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
+		--enable-api --auth-token "$(AUTH_TOKEN)" --cors $(CORS_ORIGINS) \
+		--endpoints endpoints.yml --credentials credentials.yml
+
+shell: $(MODEL)
+	@mkdir -p var
+	@$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT) > var/actions.log 2>&1 & \
+	actions_pid=$$!; trap "kill $$actions_pid 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: $(BIN)/.installed
+	$(BIN)/rasa data validate --fail-on-warnings --quiet
+
+test-unit: $(BIN)/.installed
+	$(BIN)/pytest tests/actions tests/components -q
+
+test-stories: $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/ \
+		--fail-on-prediction-errors --out results/stories --quiet
+
+test-http: $(MODEL)
+	$(BIN)/pytest tests/http -q
+
+test: validate test-unit test-stories test-http
+
+eval: $(BIN)/.installed
+	$(BIN)/python scripts/evaluate_nlu.py
+
+clean:
+	rm -rf models results .pytest_cache

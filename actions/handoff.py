@@ -1,0 +1,183 @@
+"""Handing a conversation to a human agent (SPEC "Handoff contract").
+
+The bot stores a ticket, tells the user its reference in their language,
+sends the `custom.data.handoff` payload for widgets and REST clients, and
+pauses the conversation until an agent resolves the ticket.
+"""
+import asyncio
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.flow_state import ALL_FLOW_SLOTS, reset_flow_events
+from actions.privacy import mask
+from actions.tickets import get_store
+
+logger = logging.getLogger(__name__)
+
+HIGH, NORMAL = "high", "normal"
+# Handoffs the user asked for by what they said.
+_REASON_BY_INTENT = {
+    "request_human": ("request_human", NORMAL),
+    "report_fraud": ("fraud", HIGH),
+    "file_complaint": ("complaint", HIGH),
+    "nlu_fallback": ("repeated_fallback", NORMAL),
+}
+_SLOT_LABELS = {
+    "repayment_due_soon": "repayment due within 3 days",
+    "can_repay_now": "can pay through a channel without SMS code",
+    "can_log_in": "can still log in",
+    "old_number_reachable": "old number reachable",
+    "has_new_id": "has the new ID card",
+    "id_updated_in_app": "new ID already uploaded in the app",
+}
+_ANSWER_INTENTS = {"affirm", "deny", "nlu_fallback"}
+FALLBACKS_BEFORE_HANDOFF = 2
+
+
+def handoff_reason(tracker: Tracker) -> Tuple[Text, Text]:
+    """Why the conversation goes to a human, and how urgently."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent in _REASON_BY_INTENT:
+        return _REASON_BY_INTENT[intent]
+    if tracker.get_slot("next_step") == "handoff":
+        return "repayment_due", HIGH  # due soon and no way to pay in time
+    if tracker.get_slot("problem") == "overdue_risk":
+        return "overdue_risk", HIGH
+    return "not_solved", NORMAL
+
+
+def collected_slots(tracker: Tracker) -> Dict[Text, Any]:
+    return {
+        slot: tracker.get_slot(slot)
+        for slot in ALL_FLOW_SLOTS
+        if tracker.get_slot(slot) is not None
+    }
+
+
+def problem_description(tracker: Tracker) -> Optional[Text]:
+    """The latest thing the user wrote that was more than a yes/no answer."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        text = event.get("text") or ""
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if text and not text.startswith("/") and intent not in _ANSWER_INTENTS:
+            return text
+    return None
+
+
+def build_summary(
+    reason: Text, priority: Text, language: Text, problem: Optional[Text],
+    slots: Dict[Text, Any], description: Optional[Text],
+) -> Text:
+    """A few lines an agent reads before answering (always in English)."""
+    lines = [
+        f"Handoff: {reason} ({priority} priority). Borrower writes in "
+        f"{'Chinese' if language == 'zh' else 'English'}.",
+        f"Problem: {problem.replace('_', ' ') if problem else 'not identified'}.",
+    ]
+    if slots:
+        answers = "; ".join(
+            f"{_SLOT_LABELS.get(name, name)}: {'yes' if value else 'no'}"
+            for name, value in slots.items()
+        )
+        lines.append(f"Answers: {answers}.")
+    if description:
+        text = mask(description)
+        lines.append(f'Borrower wrote: "{text[:300]}{"…" if len(text) > 300 else ""}"')
+    return "\n".join(lines)
+
+
+async def hand_over(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: Text,
+    priority: Text,
+) -> List[EventType]:
+    """Create the ticket, tell the user, and pause the conversation."""
+    language = tracker.get_slot("language") or "en"
+    problem = tracker.get_slot("problem")
+    slots = collected_slots(tracker)
+    summary = build_summary(
+        reason, priority, language, problem, slots, problem_description(tracker)
+    )
+    try:
+        ticket = await asyncio.to_thread(
+            get_store().create,
+            conversation_id=tracker.sender_id,
+            reason=reason,
+            priority=priority,
+            language=language,
+            problem=problem,
+            slots=slots,
+            summary=summary,
+        )
+    except Exception:  # the user must hear something even if the store is down
+        logger.exception("Could not create a handoff ticket for %s", tracker.sender_id)
+        dispatcher.utter_message(response="utter_handoff_failed")
+        return []
+
+    reference = ticket["reference"]
+    response = "utter_handoff_created_urgent" if priority == HIGH else "utter_handoff_created"
+    dispatcher.utter_message(response=response, ticket_id=reference)
+    dispatcher.utter_message(
+        json_message={
+            "data": {
+                "handoff": {"ticket_id": reference, "reason": reason, "priority": priority}
+            }
+        }
+    )
+    logger.info("Handoff %s for %s: %s/%s", reference, tracker.sender_id, reason, priority)
+    return [
+        SlotSet("ticket_id", reference),
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        *reset_flow_events(),
+        ConversationPaused(),
+    ]
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        reason, priority = handoff_reason(tracker)
+        return await hand_over(dispatcher, tracker, reason, priority)
+
+
+def consecutive_fallbacks(tracker: Tracker) -> int:
+    """How many user messages in a row, up to the latest, the model did not understand."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "restart":
+            break
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
+class ActionHandleFallback(Action):
+    """First miss: ask to rephrase. Second miss in a row: hand over."""
+
+    def name(self) -> Text:
+        return "action_handle_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF:
+            return await hand_over(dispatcher, tracker, "repeated_fallback", NORMAL)
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return []

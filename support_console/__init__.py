@@ -1,0 +1,1 @@
+"""What support agents use to work handed-off conversations."""

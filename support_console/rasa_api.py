@@ -1,0 +1,46 @@
+"""The few calls of Rasa's HTTP API that agents' tools need (token required)."""
+import os
+import pathlib
+from typing import Any, Dict, List, Optional
+
+import requests
+
+TIMEOUT_SECONDS = 15
+_TOKEN_FILE = pathlib.Path(__file__).resolve().parents[1] / "var" / "auth-token"
+
+
+class RasaApi:
+    def __init__(self, url: Optional[str] = None, token: Optional[str] = None) -> None:
+        self.url = (url or os.environ.get("RASA_URL", "http://127.0.0.1:5005")).rstrip("/")
+        self.token = token or os.environ.get("RASA_AUTH_TOKEN") or _read_token_file()
+        if not self.token:
+            raise RuntimeError("no Rasa API token: set RASA_AUTH_TOKEN or create var/auth-token")
+
+    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+        params = {"token": self.token, **kwargs.pop("params", {})}
+        response = requests.request(
+            method, f"{self.url}{path}", params=params, timeout=TIMEOUT_SECONDS, **kwargs
+        )
+        response.raise_for_status()
+        return response
+
+    def tracker(self, conversation_id: str) -> Dict[str, Any]:
+        return self._call("GET", f"/conversations/{conversation_id}/tracker").json()
+
+    def resume(self, conversation_id: str) -> List[Dict[str, Any]]:
+        """End the pause, and let the bot tell the user it is back (in their
+        language, pushed to the widget when the user is on socket.io)."""
+        self._call("POST", f"/conversations/{conversation_id}/tracker/events",
+                   json={"event": "resume"})
+        response = self._call(
+            "POST", f"/conversations/{conversation_id}/execute",
+            params={"output_channel": "latest"}, json={"name": "utter_back_with_bot"},
+        )
+        return response.json().get("messages", [])
+
+
+def _read_token_file() -> Optional[str]:
+    try:
+        return _TOKEN_FILE.read_text().strip() or None
+    except OSError:
+        return None

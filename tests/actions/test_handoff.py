@@ -1,0 +1,102 @@
+import pytest
+
+from actions import tickets
+from actions.handoff import (
+    ActionHandleFallback,
+    ActionHandoff,
+    build_summary,
+    consecutive_fallbacks,
+    handoff_reason,
+)
+from actions.tickets import TicketStore
+from tests.actions.conftest import make_tracker, responses, slot_events, user_event
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    store = TicketStore(f"sqlite:///{tmp_path}/tickets.db")
+    monkeypatch.setattr(tickets, "_store", store)
+    return store
+
+
+@pytest.mark.parametrize(
+    "intent, slots, expected",
+    [
+        ("request_human", {}, ("request_human", "normal")),
+        ("report_fraud", {}, ("fraud", "high")),
+        ("file_complaint", {}, ("complaint", "high")),
+        ("deny", {"next_step": "handoff"}, ("repayment_due", "high")),
+        ("affirm", {"problem": "overdue_risk"}, ("overdue_risk", "high")),
+        ("affirm", {"problem": "phone_changed", "next_step": "check_solved"}, ("not_solved", "normal")),
+    ],
+)
+def test_reason_and_priority(intent, slots, expected):
+    assert handoff_reason(make_tracker("x", intent, slots=slots)) == expected
+
+
+async def test_handoff_creates_ticket_tells_reference_sends_payload_and_pauses(store, dispatcher, domain):
+    history = [user_event("换了手机号 验证码发到旧号 还不了款 身份证 11010519491231002X", "report_phone_changed")]
+    tracker = make_tracker(
+        "不能", "deny", events=history, sender_id="conv-42",
+        slots={"language": "zh", "problem": "phone_changed", "repayment_due_soon": True,
+               "can_repay_now": False, "next_step": "handoff"},
+    )
+    events = await ActionHandoff().run(dispatcher, tracker, domain)
+
+    [ticket] = store.list()
+    assert ticket["conversation_id"] == "conv-42"
+    assert (ticket["reason"], ticket["priority"], ticket["language"]) == ("repayment_due", "high", "zh")
+    assert ticket["slots"] == {"repayment_due_soon": True, "can_repay_now": False}
+    assert "11010519491231002X" not in ticket["summary"]
+    assert "110***********002X" in ticket["summary"]
+
+    text_message, payload_message = dispatcher.messages
+    assert text_message["response"] == "utter_handoff_created_urgent"
+    assert text_message["ticket_id"] == ticket["reference"]
+    assert payload_message["custom"] == {"data": {"handoff": {
+        "ticket_id": ticket["reference"], "reason": "repayment_due", "priority": "high"}}}
+
+    assert events[-1]["event"] == "pause"
+    slots = slot_events(events)
+    assert slots["ticket_id"] == ticket["reference"]
+    assert slots["repayment_due_soon"] is None and slots["next_step"] is None
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+
+
+async def test_store_failure_tells_the_user_and_does_not_pause(monkeypatch, dispatcher, domain):
+    class BrokenStore:
+        def create(self, **kwargs):
+            raise OSError("disk full")
+
+    monkeypatch.setattr(tickets, "_store", BrokenStore())
+    events = await ActionHandoff().run(dispatcher, make_tracker("agent", "request_human"), domain)
+    assert responses(dispatcher) == ["utter_handoff_failed"]
+    assert events == []
+
+
+def test_summary_names_answers_and_masks_text():
+    summary = build_summary("not_solved", "normal", "en", "phone_changed",
+                            {"can_log_in": False}, "my card 4111 1111 1111 1111 fails")
+    assert "can still log in: no" in summary
+    assert "4111********1111" in summary and "4111 1111 1111 1111" not in summary
+
+
+def test_consecutive_fallbacks_count_only_the_latest_run():
+    tracker = make_tracker("???", "nlu_fallback", events=[
+        user_event("asdf", "nlu_fallback"), user_event("hello", "greet"), user_event("qwer", "nlu_fallback")])
+    assert consecutive_fallbacks(tracker) == 2
+    assert consecutive_fallbacks(make_tracker("hi", "greet")) == 0
+
+
+async def test_first_fallback_asks_to_rephrase(store, dispatcher, domain):
+    events = await ActionHandleFallback().run(dispatcher, make_tracker("???", "nlu_fallback"), domain)
+    assert responses(dispatcher) == ["utter_ask_rephrase"]
+    assert events == [] and store.list() == []
+
+
+async def test_second_fallback_in_a_row_hands_over(store, dispatcher, domain):
+    tracker = make_tracker("???", "nlu_fallback", events=[user_event("asdf", "nlu_fallback")])
+    events = await ActionHandleFallback().run(dispatcher, tracker, domain)
+    [ticket] = store.list()
+    assert ticket["reason"] == "repeated_fallback"
+    assert events[-1]["event"] == "pause"

@@ -1,0 +1,35 @@
+import pytest
+
+from actions.language import detect_language, pick_variation
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I changed my phone number and can't repay", "en"),
+        ("身份证过期了开不了借呗", "zh"),
+        ("我的APP登不上", "zh"),
+        ("ID过期了 怎么办", "zh"),
+        ("身份证 expired 了 怎么 renew", "zh"),
+        ("my 花呗 won't open after I changed number", "en"),
+        ("is 借呗 down today", "en"),
+        ("好", "zh"),
+    ],
+)
+def test_script_decides_the_language(text, expected):
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize("text", ["ok", "yes", "1", "👍👍", "???", "", "   ", None, "/affirm", "/deny"])
+def test_undecided_text_keeps_the_conversation_language(text):
+    assert detect_language(text) is None
+
+
+def test_pick_variation_prefers_the_language_then_the_default():
+    variations = [
+        {"text": "Hello"},
+        {"text": "你好", "condition": [{"type": "slot", "name": "language", "value": "zh"}]},
+    ]
+    assert pick_variation(variations, "zh")["text"] == "你好"
+    assert pick_variation(variations, "en")["text"] == "Hello"
+    assert pick_variation([], "en") is None
