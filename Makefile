@@ -49,7 +49,7 @@ setup: $(BIN)/.installed
 
 $(MODEL): $(BIN)/.installed $(TRAINING_INPUTS)
 	@mkdir -p models
-	$(BIN)/rasa train --fixed-model-name borrower-help --out models --quiet
+	$(BIN)/rasa train --domain domain --fixed-model-name borrower-help --out models
 	@touch $@
 
 train: $(MODEL)
@@ -78,7 +78,7 @@ shell: $(MODEL)
 	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
 
 validate: $(BIN)/.installed
-	$(BIN)/rasa data validate --fail-on-warnings --quiet
+	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 test-unit: $(BIN)/.installed
 	$(BIN)/pytest tests/actions tests/components -q

@@ -1,17 +1,21 @@
-"""Runs on every user message (custom slot mapping of `language` and
-`sensitive_data_type`): keeps the conversation's language and warns a user who
-typed a secret.
+"""Runs on every user message: keeps the conversation's language and warns a
+user who typed a secret.
+
+action_inspect_message is the custom slot mapping of `language` and
+`sensitive_data_type`, so Rasa runs it after each message, before predicting.
+Rasa keeps only SlotSet events from such mappings, so the warning itself comes
+from action_validate_slot_mappings, which Rasa runs right after with the new
+slots in place, and whose messages it does send — in the language just set.
 """
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, Tracker, ValidationAction
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions.language import DEFAULT_LANGUAGE, detect_language, pick_variation
+from actions.language import DEFAULT_LANGUAGE, detect_language
 from actions.privacy import secret_kinds
-
-WARNING_RESPONSE = "utter_warn_sensitive_data"
 
 
 class ActionInspectMessage(Action):
@@ -19,10 +23,7 @@ class ActionInspectMessage(Action):
         return "action_inspect_message"
 
     async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[Text, Any],
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         current = tracker.get_slot("language") or DEFAULT_LANGUAGE
@@ -31,17 +32,21 @@ class ActionInspectMessage(Action):
         if language != current:
             events.append(SlotSet("language", language))
 
-        kinds = secret_kinds(text)
-        if kinds:
-            # Rasa would render the response with the slots from before this
-            # turn, so pick the variation for the language just detected.
-            variations = domain.get("responses", {}).get(WARNING_RESPONSE, [])
-            variation = pick_variation(variations, language)
-            if variation:
-                dispatcher.utter_message(text=variation.get("text"))
-            else:
-                dispatcher.utter_message(response=WARNING_RESPONSE)
-        sensitive = ",".join(kinds) or None
-        if sensitive != tracker.get_slot("sensitive_data_type"):
-            events.append(SlotSet("sensitive_data_type", sensitive))
+        kinds = ",".join(secret_kinds(text)) or None
+        # Set on every message with a secret, even the same kind again, so the
+        # validation below runs and warns every time.
+        if kinds or tracker.get_slot("sensitive_data_type"):
+            events.append(SlotSet("sensitive_data_type", kinds))
         return events
+
+
+class ValidateSlotMappings(ValidationAction):
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+    def validate_sensitive_data_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if value:
+            dispatcher.utter_message(response="utter_warn_sensitive_data")
+        return {"sensitive_data_type": value}

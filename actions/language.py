@@ -6,7 +6,7 @@ when its script says so clearly; "ok", "1", emoji or a button payload keep
 the language the conversation already has.
 """
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional, Text
 
 SUPPORTED_LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
@@ -29,26 +29,3 @@ def detect_language(text: Optional[Text]) -> Optional[Text]:
     # product names (花呗, 借呗) inside an English sentence keep it English.
     return "zh" if han_chars >= latin_words * 2 or latin_words <= 1 else "en"
 
-
-def _matches_language(variation: Dict[Text, Any], language: Text) -> bool:
-    for condition in variation.get("condition") or []:
-        if condition.get("name") == "language":
-            return str(condition.get("value")) == language
-    return False
-
-
-def pick_variation(
-    variations: List[Dict[Text, Any]], language: Text
-) -> Optional[Dict[Text, Any]]:
-    """The variation of a response for `language`, else the default one.
-
-    Mirrors how Rasa picks conditional variations, for the one action that
-    must answer in a language it is setting in the same turn.
-    """
-    for variation in variations:
-        if _matches_language(variation, language):
-            return variation
-    for variation in variations:
-        if not variation.get("condition"):
-            return variation
-    return None

@@ -1,5 +1,5 @@
-from actions.inspect_message import ActionInspectMessage
-from tests.actions.conftest import make_tracker, slot_events
+from actions.inspect_message import ActionInspectMessage, ValidateSlotMappings
+from tests.actions.conftest import make_tracker, responses, slot_events
 
 
 async def test_switches_language_when_the_user_does(dispatcher, domain):
@@ -13,16 +13,29 @@ async def test_short_answers_keep_the_language(dispatcher, domain):
     assert events == []
 
 
-async def test_warns_in_the_language_of_the_message_that_carried_the_secret(dispatcher, domain):
-    tracker = make_tracker("验证码是 482913 你帮我登一下", slots={"language": "en"})
+async def test_flags_every_message_with_a_secret_and_clears_after(dispatcher, domain):
+    tracker = make_tracker("验证码是 482913 你帮我登一下", slots={"sensitive_data_type": "sms_code"})
     events = await ActionInspectMessage().run(dispatcher, tracker, domain)
+    # Same kind as before: still set again, so the warning repeats.
     assert slot_events(events) == {"language": "zh", "sensitive_data_type": "sms_code"}
-    [warning] = dispatcher.messages
-    zh_text = [v["text"] for v in domain["responses"]["utter_warn_sensitive_data"] if v.get("condition")][0]
-    assert warning["text"] == zh_text
+    tracker = make_tracker("thanks a lot", slots={"sensitive_data_type": "sms_code"})
+    assert slot_events(await ActionInspectMessage().run(dispatcher, tracker, domain)) == {
+        "sensitive_data_type": None}
 
 
-async def test_no_warning_for_a_phone_number(dispatcher, domain):
+async def test_no_flag_for_a_phone_number(dispatcher, domain):
     tracker = make_tracker("my new number is 13812345678", slots={"language": "en"})
     assert await ActionInspectMessage().run(dispatcher, tracker, domain) == []
+
+
+async def test_validation_warns_when_a_secret_was_flagged(dispatcher, domain):
+    tracker = make_tracker("my password is hunter2", new_slots={"sensitive_data_type": "password"})
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_warn_sensitive_data"]
+    assert slot_events(events) == {"sensitive_data_type": "password"}
+
+
+async def test_validation_is_quiet_without_a_secret(dispatcher, domain):
+    tracker = make_tracker("hello", new_slots={"language": "en"})
+    await ValidateSlotMappings().run(dispatcher, tracker, domain)
     assert dispatcher.messages == []

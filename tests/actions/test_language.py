@@ -1,6 +1,6 @@
 import pytest
 
-from actions.language import detect_language, pick_variation
+from actions.language import detect_language
 
 
 @pytest.mark.parametrize(
@@ -24,12 +24,3 @@ def test_script_decides_the_language(text, expected):
 def test_undecided_text_keeps_the_conversation_language(text):
     assert detect_language(text) is None
 
-
-def test_pick_variation_prefers_the_language_then_the_default():
-    variations = [
-        {"text": "Hello"},
-        {"text": "你好", "condition": [{"type": "slot", "name": "language", "value": "zh"}]},
-    ]
-    assert pick_variation(variations, "zh")["text"] == "你好"
-    assert pick_variation(variations, "en")["text"] == "Hello"
-    assert pick_variation([], "en") is None
