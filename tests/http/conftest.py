@@ -33,6 +33,7 @@ class Servers:
     token: str
     db_url: str
     log_dir: pathlib.Path
+    session_key: str
 
     def say(self, sender: str, message: str, timeout: float = 30):
         response = requests.post(
@@ -73,12 +74,13 @@ def servers(tmp_path_factory):
     db_url = f"sqlite:///{db_path}"
     rasa_port, action_port = _free_port(), _free_port()
     token = secrets.token_urlsafe(24)
+    session_key = secrets.token_urlsafe(24)
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{db_path}"\n'
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TICKET_STORE_URL": db_url,
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TICKET_STORE_URL": db_url, "SESSION_KEY": session_key,
            "RASA_TELEMETRY_ENABLED": "false"}
     action_log, rasa_log = work / "actions.log", work / "rasa.log"
     processes = []
@@ -97,7 +99,7 @@ def servers(tmp_path_factory):
         _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log)
         yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
-                      token, db_url, work)
+                      token, db_url, work, session_key)
     finally:
         for process in processes:
             if process.poll() is None:
