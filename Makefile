@@ -81,7 +81,7 @@ validate: $(BIN)/.installed
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 test-unit: $(BIN)/.installed
-	$(BIN)/pytest tests/actions tests/components tests/channels -q
+	$(BIN)/pytest tests/actions tests/components tests/channels tests/scripts -q
 
 test-stories: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/ \
