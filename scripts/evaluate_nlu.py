@@ -27,6 +27,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # Rasa logs every parse at DEBUG
 
 from scripts.import_banking77 import in_training_share, read_messages  # noqa: E402
 
