@@ -61,4 +61,4 @@ class ActionIdExpiredAdvice(Action):
     ) -> List[EventType]:
         for response in advice_for(ValidateIdExpiredForm.answers(tracker, SLOTS)):
             dispatcher.utter_message(response=response)
-        return [SlotSet("next_step", "check_solved")]
+        return [SlotSet("problem", "id_expired"), SlotSet("next_step", "check_solved")]

@@ -86,7 +86,10 @@ class ActionPhoneChangedAdvice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         response = advice_for(ValidatePhoneChangedForm.answers(tracker, SLOTS))
+        # Answers like "登录不了" are read as other problems on the way; the
+        # flow that gave the advice names the problem for tips and tickets.
+        problem = SlotSet("problem", "phone_changed")
         if response is None:
-            return [SlotSet("next_step", "handoff")]
+            return [problem, SlotSet("next_step", "handoff")]
         dispatcher.utter_message(response=response)
-        return [SlotSet("next_step", "check_solved")]
+        return [problem, SlotSet("next_step", "check_solved")]

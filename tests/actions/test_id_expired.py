@@ -49,4 +49,4 @@ async def test_advice_action_explains_review_when_already_updated(dispatcher, do
     tracker = make_tracker("yes", "affirm", slots={"has_new_id": True, "id_updated_in_app": True})
     events = await ActionIdExpiredAdvice().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_id_review_explained"]
-    assert slot_events(events) == {"next_step": "check_solved"}
+    assert slot_events(events) == {"problem": "id_expired", "next_step": "check_solved"}

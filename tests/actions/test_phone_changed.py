@@ -82,13 +82,15 @@ async def test_locked_out_asks_about_the_old_number(dispatcher, domain):
 async def test_advice_action_hands_off_when_payment_cannot_be_made(dispatcher, domain):
     tracker = make_tracker("no", "deny", slots={"repayment_due_soon": True, "can_repay_now": False})
     events = await ActionPhoneChangedAdvice().run(dispatcher, tracker, domain)
-    assert slot_events(events) == {"next_step": "handoff"}
+    assert slot_events(events) == {"problem": "phone_changed", "next_step": "handoff"}
     assert dispatcher.messages == []
 
 
 async def test_advice_action_gives_identity_check_when_locked_out_and_old_number_gone(dispatcher, domain):
+    # "登录不了" on the way relabelled the problem as a login failure.
     tracker = make_tracker("no", "deny", slots={
+        "problem": "login_failed",
         "repayment_due_soon": False, "can_log_in": False, "old_number_reachable": False})
     events = await ActionPhoneChangedAdvice().run(dispatcher, tracker, domain)
-    assert slot_events(events) == {"next_step": "check_solved"}
+    assert slot_events(events) == {"problem": "phone_changed", "next_step": "check_solved"}
     assert responses(dispatcher) == ["utter_phone_steps_identity_check"]

@@ -133,29 +133,37 @@ def test_stock_config_is_the_recipe_default_with_jieba_for_chinese():
 # --- profile summaries -------------------------------------------------------------
 
 COLLAPSED = """\
-run (asyncio/base_events.py:1);handle (rasa/server.py:5);validate (site-packages/jsonschema/validators.py:9) 30
-run (asyncio/base_events.py:1);handle (rasa/server.py:5);predict (site-packages/tensorflow/x.py:3) 60
+run (asyncio/base_events.py:1);handle_message (rasa/core/processor.py:169);_validate_action_result (rasa/core/actions/action.py:704);validate (jsonschema/validators.py:9) 30
+run (asyncio/base_events.py:1);handle_message (rasa/core/processor.py:169);parse_message (rasa/core/processor.py:702);predict (/x/site-packages/tensorflow/x.py:3) 60
 run (asyncio/base_events.py:1);select (selectors.py:2) 10
 not a stack line
 """
 
 
-def test_profile_summary_shares_by_area_and_function():
+def test_profile_summary_shares_by_stage_library_and_function():
     stacks = profile.parse_collapsed(COLLAPSED)
     assert len(stacks) == 3
     summary = profile.summarise_profile(stacks)
     assert summary["samples"] == 100
-    assert dict(summary["areas"]) == {"TensorFlow / Keras": 0.6, "jsonschema validation": 0.3}
+    stages = dict(summary["stages"])
+    assert stages["whole message (`MessageProcessor.handle_message`)"] == 0.9
+    assert stages["NLU parse"] == 0.6
+    assert any("jsonschema" in label and share == 0.3 for label, share in stages.items())
+    assert dict(summary["areas"]) == {"TensorFlow": 0.6, "jsonschema": 0.3}
     assert summary["self"][0] == ("predict (tensorflow/x.py)", 0.6)
-    inclusive = dict(summary["inclusive"])
-    assert "run (asyncio/base_events.py)" not in inclusive  # under every stack: says nothing
-    assert inclusive["validate (jsonschema/validators.py)"] == 0.3
+
+
+def test_our_actions_are_told_apart_from_rasas_action_modules():
+    ours = "run (/work/main/actions/phone_changed.py:10) 5"
+    rasas = "run (rasa/core/actions/forms.py:10) 5"
+    assert dict(profile.summarise_profile(profile.parse_collapsed(ours))["areas"]) == {"our actions (`actions/`)": 1.0}
+    assert profile.summarise_profile(profile.parse_collapsed(rasas))["areas"] == []
 
 
 def test_render_profile_reports_busy_share():
     summary = profile.summarise_profile(profile.parse_collapsed(COLLAPSED))
     text = "\n".join(profile.render_profile("Rasa server", summary, seconds=2))
-    assert "100 non-idle samples" in text and "100%" in text and "jsonschema" in text
+    assert "100 samples in 2 s" in text and "≈ 100% of one core" in text and "| NLU parse | 60% |" in text
 
 
 # --- conversations and replies --------------------------------------------------------
