@@ -24,13 +24,14 @@ PYTHON310 = $(shell scripts/find-python310.sh)
 
 TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help setup train run shell test test-unit test-stories test-http validate eval clean
+.PHONY: help setup train run shell test test-unit test-stories test-http validate eval bench-nlu bench-load clean
 
 help:
 	@echo "make run    set up, train if the data changed, start the assistant on localhost:$(RASA_PORT)"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make train  set up and train only      make shell  chat in the terminal"
 	@echo "make eval   NLU accuracy and macro-F1 per language on the held-out split"
+	@echo "make bench-nlu / bench-load   accuracy and load figures against stock Rasa (docs/benchmarks.md)"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -81,7 +82,7 @@ validate: $(BIN)/.installed
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 test-unit: $(BIN)/.installed
-	$(BIN)/pytest tests/actions tests/components tests/channels tests/scripts -q
+	$(BIN)/pytest tests/actions tests/components tests/channels tests/scripts tests/bench -q
 
 test-stories: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/ \
@@ -94,6 +95,14 @@ test: validate test-unit test-stories test-http
 
 eval: $(BIN)/.installed
 	$(BIN)/python scripts/evaluate_nlu.py
+
+# Ours against Rasa's default pipeline / a stock `rasa init` bot, same run;
+# both rewrite their section of docs/benchmarks.md (see bench/README.md).
+bench-nlu: $(MODEL)
+	$(BIN)/python bench/nlu.py
+
+bench-load: $(MODEL)
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf models results .pytest_cache

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench-nlu`, `make bench-load` (see bench/README.md)."""
