@@ -9,8 +9,12 @@ BIN         := $(VENV)/bin
 MODEL       := models/borrower-help.tar.gz
 RASA_PORT   ?= 5005
 ACTION_PORT ?= 5055
-# Origins allowed to call the server from a browser (space separated).
-CORS_ORIGINS ?= http://localhost:$(RASA_PORT) http://127.0.0.1:$(RASA_PORT)
+WIDGET_PORT ?= 8080
+WIDGET      := widget/dist/webchat.js
+# Origins of the pages allowed to talk to the assistant from a browser (space
+# separated): Rasa's --cors for HTTP, and the socket.io channel for websockets.
+CORS_ORIGINS ?= http://localhost:$(WIDGET_PORT) http://127.0.0.1:$(WIDGET_PORT)
+export CORS_ORIGINS
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
@@ -24,7 +28,7 @@ PYTHON310 = $(shell scripts/find-python310.sh)
 
 TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help setup train run shell test test-unit test-stories test-http validate eval bench-nlu bench-load clean
+.PHONY: help setup train widget run shell test test-unit test-stories test-http test-browser validate eval bench-nlu bench-load clean
 
 help:
 	@echo "make run    set up, train if the data changed, start the assistant on localhost:$(RASA_PORT)"
@@ -55,6 +59,14 @@ $(MODEL): $(BIN)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL)
 
+# The chat widget: rasa-webchat from npm (versions in widget/package-lock.json),
+# rebuilt for local serving by widget/build.mjs.
+$(WIDGET): widget/package.json widget/package-lock.json widget/build.mjs
+	@command -v npm >/dev/null || { echo "Node.js and npm are needed to build the widget (Debian: apt-get install nodejs npm)."; exit 1; }
+	@cd widget && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && npm run --silent build
+
+widget: $(WIDGET)
+
 var/auth-token:
 	@mkdir -p var
 	@$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > $@
@@ -63,11 +75,14 @@ var/auth-token:
 # The HTTP API token: $RASA_AUTH_TOKEN, or one generated once into var/auth-token.
 AUTH_TOKEN = $${RASA_AUTH_TOKEN:-$$(cat var/auth-token)}
 
-run: $(MODEL) var/auth-token
+run: $(MODEL) $(WIDGET) var/auth-token
 	@mkdir -p var
 	@echo "HTTP API token: in var/auth-token (or \$$RASA_AUTH_TOKEN)"
 	@$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT) > var/actions.log 2>&1 & \
-	actions_pid=$$!; trap "kill $$actions_pid 2>/dev/null" EXIT INT TERM; \
+	actions_pid=$$!; \
+	$(BIN)/python widget/serve.py --port $(WIDGET_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) > var/widget.log 2>&1 & \
+	widget_pid=$$!; trap "kill $$actions_pid $$widget_pid 2>/dev/null" EXIT INT TERM; \
+	echo "Lender demo page with the chat widget: http://localhost:$(WIDGET_PORT)/?lang=en (or ?lang=zh)"; \
 	$(BIN)/rasa run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
 		--enable-api --auth-token "$(AUTH_TOKEN)" --cors $(CORS_ORIGINS) \
 		--endpoints endpoints.yml --credentials credentials.yml
@@ -91,7 +106,13 @@ test-stories: $(MODEL)
 test-http: $(MODEL)
 	$(BIN)/pytest tests/http -q
 
-test: validate test-unit test-stories test-http
+# A real browser (Debian's Chromium driven by Playwright) on the demo page;
+# screenshots in test-output/browser/.
+test-browser: $(MODEL) $(WIDGET)
+	@scripts/ensure-browser.sh
+	$(BIN)/pytest tests/browser -q
+
+test: validate test-unit test-stories test-http test-browser
 
 eval: $(BIN)/.installed
 	$(BIN)/python scripts/evaluate_nlu.py
@@ -105,4 +126,4 @@ bench-load: $(MODEL)
 	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf models results .pytest_cache
+	rm -rf models results .pytest_cache test-output widget/dist

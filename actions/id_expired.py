@@ -44,12 +44,12 @@ class ValidateIdExpiredForm(YesNoFormValidation):
     def validate_has_new_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return self.read_answer("has_new_id", value, dispatcher)
+        return self.read_answer("has_new_id", value, dispatcher, tracker=tracker)
 
     def validate_id_updated_in_app(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return self.read_answer("id_updated_in_app", value, dispatcher)
+        return self.read_answer("id_updated_in_app", value, dispatcher, tracker=tracker)
 
 
 class ActionIdExpiredAdvice(Action):

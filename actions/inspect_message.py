@@ -7,14 +7,14 @@ Rasa keeps only SlotSet events from such mappings, so the warning itself comes
 from action_validate_slot_mappings, which Rasa runs right after with the new
 slots in place, and whose messages it does send — in the language just set.
 """
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker, ValidationAction
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.language import DEFAULT_LANGUAGE, detect_language
+from actions.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, detect_language
 from actions.privacy import secret_kinds
 
 
@@ -27,7 +27,7 @@ class ActionInspectMessage(Action):
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         current = tracker.get_slot("language") or DEFAULT_LANGUAGE
-        language = detect_language(text) or current
+        language = detect_language(text) or page_language(tracker) or current
         events: List[EventType] = []
         if language != current:
             events.append(SlotSet("language", language))
@@ -38,6 +38,18 @@ class ActionInspectMessage(Action):
         if kinds or tracker.get_slot("sensitive_data_type"):
             events.append(SlotSet("sensitive_data_type", kinds))
         return events
+
+
+def page_language(tracker: Tracker) -> Optional[Text]:
+    """The language of the web page the widget sits on (`customData.language`),
+    until the user has written something that decides the language."""
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    if not user_events:
+        return None
+    if any(detect_language(e.get("text")) for e in user_events[:-1]):
+        return None  # the borrower's own words lead from then on
+    language = (user_events[-1].get("metadata") or {}).get("language")
+    return language if language in SUPPORTED_LANGUAGES else None
 
 
 class ValidateSlotMappings(ValidationAction):

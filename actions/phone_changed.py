@@ -53,7 +53,7 @@ class ValidatePhoneChangedForm(YesNoFormValidation):
     def validate_repayment_due_soon(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        result = self.read_answer("repayment_due_soon", value, dispatcher, parse_due_soon)
+        result = self.read_answer("repayment_due_soon", value, dispatcher, parse_due_soon, tracker=tracker)
         if result["repayment_due_soon"]:
             # First keep the borrower from going overdue.
             dispatcher.utter_message(response="utter_repay_without_sms")
@@ -62,7 +62,7 @@ class ValidatePhoneChangedForm(YesNoFormValidation):
     def validate_can_repay_now(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        result = self.read_answer("can_repay_now", value, dispatcher)
+        result = self.read_answer("can_repay_now", value, dispatcher, tracker=tracker)
         if result["can_repay_now"]:
             dispatcher.utter_message(response="utter_repay_first_then_fix")
         return result
@@ -70,12 +70,12 @@ class ValidatePhoneChangedForm(YesNoFormValidation):
     def validate_can_log_in(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return self.read_answer("can_log_in", value, dispatcher)
+        return self.read_answer("can_log_in", value, dispatcher, tracker=tracker)
 
     def validate_old_number_reachable(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return self.read_answer("old_number_reachable", value, dispatcher)
+        return self.read_answer("old_number_reachable", value, dispatcher, tracker=tracker)
 
 
 class ActionPhoneChangedAdvice(Action):

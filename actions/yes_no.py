@@ -55,6 +55,19 @@ def parse_due_soon(text: Optional[Text]) -> Optional[bool]:
     return parse_yes_no(text)
 
 
+def _plain_typed_answer(tracker: Optional[Tracker], parser) -> Optional[bool]:
+    """A typed answer that plainly says yes or no, when the model read the
+    message as a problem rather than a yes/no: "能登录，密码还记得" looks like a
+    login problem to the model, but answers "can you log in?" with yes."""
+    if tracker is None:
+        return None
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    if text.lstrip().startswith("/") or (message.get("intent") or {}).get("name") in ("affirm", "deny"):
+        return None  # a button, or the model already read it as yes/no
+    return parser(text)
+
+
 class YesNoFormValidation(FormValidationAction, ABC):
     """Base for forms whose questions are yes/no: accepts booleans from the
     intent mappings, reads free text, and re-asks politely otherwise."""
@@ -69,8 +82,12 @@ class YesNoFormValidation(FormValidationAction, ABC):
         value: Any,
         dispatcher: CollectingDispatcher,
         parser=parse_yes_no,
+        tracker: Optional[Tracker] = None,
     ) -> Dict[Text, Any]:
         answer = value if isinstance(value, bool) else parser(str(value or ""))
+        plain = _plain_typed_answer(tracker, parser)
+        if plain is not None:
+            answer = plain
         if answer is None:
             dispatcher.utter_message(response="utter_please_answer_yes_no")
         return {slot_name: answer}

@@ -9,7 +9,12 @@ names the conversation it goes to. Here instead:
   that token under a server key, so ids seen by agents or in logs cannot be
   turned back into a token that joins the room;
 - messages go to the conversation of the socket's own session, whatever
-  session id they carry, and pass the same checks as the REST channel.
+  session id they carry, and pass the same checks as the REST channel;
+- browsers may connect only from the origins in $CORS_ORIGINS (the same list
+  the Makefile gives `rasa run --cors`): Rasa hands CORS to Sanic, which does
+  not cover websockets, so any page could otherwise talk to the bot;
+- replies an agent sends through the HTTP API (bot events with metadata
+  `{"source": "agent"}`) reach the widget marked as from a person.
 """
 import hashlib
 import hmac
@@ -19,7 +24,7 @@ import os
 import pathlib
 import re
 import secrets
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -56,6 +61,39 @@ def usable_token(token: Any) -> Optional[Text]:
     return token if isinstance(token, str) and _TOKEN.match(token) else None
 
 
+def allowed_origins() -> FrozenSet[Text]:
+    """Browser origins allowed to open a socket ($CORS_ORIGINS, space separated)."""
+    return frozenset(o.rstrip("/") for o in os.environ.get("CORS_ORIGINS", "").split() if o)
+
+
+def origin_allowed(environ: Dict[Text, Any], origins: FrozenSet[Text]) -> bool:
+    """Clients without an Origin header are not browsers (like REST callers);
+    a browser must come from one of the configured origins."""
+    origin = environ.get("HTTP_ORIGIN")
+    return origin is None or "*" in origins or origin.rstrip("/") in origins
+
+
+# rasa-webchat gives a message whose metadata carries `customCss` that CSS
+# class, so the page can show agent replies differently (widget/site/).
+AGENT_MESSAGE_CLASS = "bh-agent-message"
+
+
+class GuardedSocketIOOutput(SocketIOOutput):
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        # BotUttered.message() merges the event's metadata into the message, so
+        # an agent reply arrives here with source="agent" among the kwargs.
+        if kwargs.get("source") != "agent":
+            await super().send_text_message(recipient_id, text, **kwargs)
+            return
+        metadata = {
+            "source": "agent",
+            "agent": kwargs.get("agent"),
+            "customCss": {"style": "class", "css": AGENT_MESSAGE_CLASS},
+        }
+        for part in text.strip().split("\n\n"):
+            await self._send_message(recipient_id, {"text": part, "metadata": metadata})
+
+
 class GuardedSocketIOInput(SocketIOInput):
     @classmethod
     def name(cls) -> Text:
@@ -75,6 +113,16 @@ class GuardedSocketIOInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
+        origins = allowed_origins()
+        if not origins:
+            logger.warning("CORS_ORIGINS is empty: no web page may open the chat socket.")
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: Text, environ: Dict[Text, Any], auth: Any = None) -> bool:
+            if origin_allowed(environ, origins):
+                return True
+            logger.info("Refused a socket from origin %s", environ.get("HTTP_ORIGIN"))
+            return False
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -111,11 +159,18 @@ class GuardedSocketIOInput(SocketIOInput):
             except Refused as refused:
                 await self._refuse(sio, sid, refused)
                 return
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = GuardedSocketIOOutput(sio, self.bot_message_evt)
             await on_new_message(UserMessage(
                 text, output, conversation, input_channel=self.name(), metadata=metadata))
 
         return webhook
+
+    def get_output_channel(self) -> Optional[GuardedSocketIOOutput]:
+        """Used by the HTTP API (`output_channel=socketio` or `latest`) to push
+        agent replies and the bot's messages to the borrower's open widget."""
+        if getattr(self, "sio", None) is None:
+            return None
+        return GuardedSocketIOOutput(self.sio, self.bot_message_evt)
 
     async def _refuse(self, sio: AsyncServer, sid: Text, refused: Refused) -> None:
         await sio.emit("error", {"status": refused.status, "error": refused.message},

@@ -1,5 +1,5 @@
 from actions.inspect_message import ActionInspectMessage, ValidateSlotMappings
-from tests.actions.conftest import make_tracker, responses, slot_events
+from tests.actions.conftest import make_tracker, responses, slot_events, user_event
 
 
 async def test_switches_language_when_the_user_does(dispatcher, domain):
@@ -39,3 +39,32 @@ async def test_validation_is_quiet_without_a_secret(dispatcher, domain):
     tracker = make_tracker("hello", new_slots={"language": "en"})
     await ValidateSlotMappings().run(dispatcher, tracker, domain)
     assert dispatcher.messages == []
+
+
+def _widget_tracker(text, page_language, earlier=(), slots=None):
+    """The widget's messages carry the page's customData as metadata."""
+    tracker = make_tracker(text, events=[user_event(t, "greet") for t in earlier], slots=slots)
+    tracker.events[-1]["metadata"] = {"language": page_language}
+    return tracker
+
+
+async def test_the_widget_opens_in_the_language_of_the_page(dispatcher, domain):
+    events = await ActionInspectMessage().run(dispatcher, _widget_tracker("/greet", "zh"), domain)
+    assert slot_events(events) == {"language": "zh"}
+
+
+async def test_the_borrowers_own_words_beat_the_page_language(dispatcher, domain):
+    tracker = _widget_tracker("I changed my phone number", "zh")
+    events = await ActionInspectMessage().run(dispatcher, tracker, domain)
+    assert events == []  # stays English
+
+
+async def test_after_the_borrower_has_written_the_page_no_longer_decides(dispatcher, domain):
+    tracker = _widget_tracker("/affirm", "en", earlier=["你好，我换了手机号"], slots={"language": "zh"})
+    events = await ActionInspectMessage().run(dispatcher, tracker, domain)
+    assert events == []  # a button press on an English page keeps Chinese
+
+
+async def test_an_unknown_page_language_is_ignored(dispatcher, domain):
+    events = await ActionInspectMessage().run(dispatcher, _widget_tracker("/greet", "fr"), domain)
+    assert events == []

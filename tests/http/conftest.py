@@ -34,6 +34,7 @@ class Servers:
     db_url: str
     log_dir: pathlib.Path
     session_key: str
+    page_origin: str  # the only origin allowed to talk to the servers from a browser
 
     def say(self, sender: str, message: str, timeout: float = 30):
         response = requests.post(
@@ -72,7 +73,8 @@ def servers(tmp_path_factory):
     work = tmp_path_factory.mktemp("servers")
     db_path = work / "borrower_help.db"
     db_url = f"sqlite:///{db_path}"
-    rasa_port, action_port = _free_port(), _free_port()
+    rasa_port, action_port, page_port = _free_port(), _free_port(), _free_port()
+    page_origin = f"http://127.0.0.1:{page_port}"
     token = secrets.token_urlsafe(24)
     session_key = secrets.token_urlsafe(24)
     endpoints = work / "endpoints.yml"
@@ -81,7 +83,7 @@ def servers(tmp_path_factory):
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{db_path}"\n'
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TICKET_STORE_URL": db_url, "SESSION_KEY": session_key,
-           "RASA_TELEMETRY_ENABLED": "false"}
+           "RASA_TELEMETRY_ENABLED": "false", "CORS_ORIGINS": page_origin}
     action_log, rasa_log = work / "actions.log", work / "rasa.log"
     processes = []
     try:
@@ -93,13 +95,13 @@ def servers(tmp_path_factory):
             [str(BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1",
              "--port", str(rasa_port), "--enable-api", "--auth-token", token,
              "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-             "--cors", f"http://127.0.0.1:{rasa_port}"],
+             "--cors", page_origin],
             cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True))
         _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log)
         yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
-                      token, db_url, work, session_key)
+                      token, db_url, work, session_key, page_origin)
     finally:
         for process in processes:
             if process.poll() is None:

@@ -4,9 +4,12 @@ can read or write another borrower's conversation."""
 import asyncio
 import secrets
 
+import pytest
+import requests
 import socketio
 
-from channels.socketio import conversation_id
+from channels.socketio import AGENT_MESSAGE_CLASS, conversation_id
+from support_console.rasa_api import RasaApi
 
 
 class Client:
@@ -17,13 +20,23 @@ class Client:
         self.sio.on("bot_uttered", self.replies.put)
         self.sio.on("error", self.errors.put)
 
-    async def start(self, session_id):
-        await self.sio.connect(self.url, transports=["websocket"])
+    async def start(self, session_id, origin=None):
+        headers = {"Origin": origin} if origin else {}
+        await self.sio.connect(self.url, transports=["websocket"], headers=headers)
         await self.sio.emit("session_request", {"session_id": session_id})
         return await asyncio.wait_for(self.confirmed.get(), 10)
 
-    async def say(self, text, session_id=None):
-        await self.sio.emit("user_uttered", {"message": text, "session_id": session_id})
+    async def say(self, text, session_id=None, custom_data=None):
+        message = {"message": text, "session_id": session_id}
+        if custom_data is not None:
+            message["customData"] = custom_data  # what rasa-webchat sends
+        await self.sio.emit("user_uttered", message)
+
+    async def reply_where(self, predicate, timeout=30):
+        while True:
+            message = await asyncio.wait_for(self.replies.get(), timeout)
+            if predicate(message):
+                return message
 
 
 async def test_reply_arrives_in_the_language_of_the_message(servers):
@@ -80,6 +93,74 @@ async def test_oversized_message_gets_an_error_event(servers):
         await client.say("x" * 5000)
         error = await asyncio.wait_for(client.errors.get(), 10)
         assert error["status"] == 413
+    finally:
+        await client.sio.disconnect()
+
+
+async def test_a_page_from_another_origin_cannot_open_a_socket(servers):
+    client = Client(servers.url)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await client.start(secrets.token_hex(16), origin="http://phishing.example")
+    allowed = Client(servers.url)
+    try:
+        token = secrets.token_hex(16)
+        assert await allowed.start(token, origin=servers.page_origin) == token
+    finally:
+        await allowed.sio.disconnect()
+
+
+def test_cors_answers_only_the_configured_origin(servers):
+    allowed = requests.options(
+        f"{servers.url}/webhooks/rest/webhook", timeout=10,
+        headers={"Origin": servers.page_origin, "Access-Control-Request-Method": "POST"})
+    assert allowed.headers.get("Access-Control-Allow-Origin") == servers.page_origin
+    other = requests.options(
+        f"{servers.url}/webhooks/rest/webhook", timeout=10,
+        headers={"Origin": "http://phishing.example", "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+async def test_the_widget_opens_in_the_pages_language(servers):
+    client = Client(servers.url)
+    token = secrets.token_hex(16)
+    try:
+        await client.start(token, origin=servers.page_origin)
+        await client.say("/greet", token, custom_data={"language": "zh"})
+        greeting = await asyncio.wait_for(client.replies.get(), 30)
+        assert "借款人助手" in greeting["text"]
+    finally:
+        await client.sio.disconnect()
+
+
+async def test_handoff_agent_reply_and_resume_reach_the_open_widget(servers):
+    client = Client(servers.url)
+    token = secrets.token_hex(16)
+    conversation = conversation_id(token, servers.session_key.encode())
+    try:
+        await client.start(token, origin=servers.page_origin)
+        await client.say("I want to talk to a real person", token)
+        handoff = (await client.reply_where(lambda m: "handoff" in m))["handoff"]
+        assert handoff["ticket_id"].startswith("BH-")
+
+        api = RasaApi(servers.url, servers.token)
+        api_response = servers.api(
+            "POST", f"/conversations/{conversation}/tracker/events",
+            params={"output_channel": "latest", "execute_side_effects": "true"},
+            json={"event": "bot", "text": "Hi, I'm Mei from support. Let me check your account.",
+                  "metadata": {"source": "agent", "agent": "Mei"}})
+        assert api_response.status_code == 200
+        agent_reply = await client.reply_where(lambda m: "Mei from support" in (m.get("text") or ""))
+        assert agent_reply["metadata"]["source"] == "agent"
+        assert agent_reply["metadata"]["agent"] == "Mei"
+        assert agent_reply["metadata"]["customCss"] == {"style": "class", "css": AGENT_MESSAGE_CLASS}
+
+        await asyncio.to_thread(api.resume, conversation)
+        await client.reply_where(lambda m: m.get("handoff_ended") is True)
+        tracker = api.tracker(conversation)
+        assert tracker["paused"] is False
+        agent_events = [e for e in tracker["events"] if e["event"] == "bot"
+                        and (e.get("metadata") or {}).get("source") == "agent"]
+        assert [e["text"] for e in agent_events] == ["Hi, I'm Mei from support. Let me check your account."]
     finally:
         await client.sio.disconnect()
 

@@ -1,0 +1,171 @@
+/*
+ * Borrower Help on a lender's page: starts rasa-webchat (dist/webchat.js,
+ * loaded first) against the assistant's socket.io channel and adds what a
+ * borrower needs on top of it:
+ *   - the widget opens in the page's language (customData.language) and its
+ *     status line follows the language of the bot's latest reply;
+ *   - a handoff shows "waiting for an agent" with the ticket reference until the
+ *     bot says it is back; replies from a person are marked as such;
+ *   - the conversation survives reloads (rasa-webchat keeps the session token
+ *     and the messages in localStorage; the server maps the token to the
+ *     conversation, so no one else can join it).
+ *
+ *   BorrowerHelp.start({ server: "https://assistant.lender.example", lang: "zh" })
+ */
+(function () {
+  'use strict';
+
+  var LANGUAGES = ['en', 'zh'];
+  var HANDOFF_KEY = 'borrower-help:handoff';
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/;
+
+  var TEXT = {
+    en: {
+      title: 'Borrower Help',
+      subtitle: 'Account, repayment and ID questions',
+      hint: 'Describe your problem…',
+      connecting: 'Connecting…',
+      waiting: function (ticket) { return 'Waiting for an agent · ticket ' + ticket; },
+      waitingDetail: 'A person from our support team will reply here. You can keep typing.',
+      agentJoined: function (name) { return (name || 'An agent') + ' from our support team is with you'; },
+      agentLabel: 'Support agent',
+      startOver: 'Start over'
+    },
+    zh: {
+      title: '借款人助手',
+      subtitle: '账户、还款、身份证问题',
+      hint: '请描述您遇到的问题…',
+      connecting: '连接中…',
+      waiting: function (ticket) { return '正在等待人工客服 · 工单 ' + ticket; },
+      waitingDetail: '客服会在这里回复您，您可以继续留言。',
+      agentJoined: function (name) { return '人工客服' + (name ? ' ' + name : '') + ' 正在为您服务'; },
+      agentLabel: '人工客服',
+      startOver: '重新开始'
+    }
+  };
+
+  function pageLanguage(requested) {
+    var lang = requested || new URLSearchParams(window.location.search).get('lang') ||
+      document.documentElement.lang || 'en';
+    lang = String(lang).toLowerCase().slice(0, 2);
+    return LANGUAGES.indexOf(lang) >= 0 ? lang : 'en';
+  }
+
+  function readHandoff() {
+    try {
+      return JSON.parse(window.localStorage.getItem(HANDOFF_KEY)) || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function writeHandoff(state) {
+    if (state) window.localStorage.setItem(HANDOFF_KEY, JSON.stringify(state));
+    else window.localStorage.removeItem(HANDOFF_KEY);
+  }
+
+  function StatusLine(lang) {
+    this.lang = lang;
+    this.node = document.createElement('div');
+    this.node.className = 'bh-status';
+    this.node.setAttribute('role', 'status');
+    this.node.setAttribute('aria-live', 'polite');
+    this.render();
+    var self = this;
+    // rasa-webchat mounts its conversation panel only while it is open, so
+    // put the status line back under the header whenever the panel appears.
+    new MutationObserver(function () { self.attach(); })
+      .observe(document.body, { childList: true, subtree: true });
+  }
+
+  StatusLine.prototype.attach = function () {
+    var header = document.querySelector('.rw-conversation-container .rw-header-and-loading') ||
+      document.querySelector('.rw-conversation-container .rw-header');
+    if (header && header.nextSibling !== this.node) {
+      header.parentNode.insertBefore(this.node, header.nextSibling);
+    }
+  };
+
+  StatusLine.prototype.render = function () {
+    var state = readHandoff();
+    var text = TEXT[this.lang];
+    document.documentElement.setAttribute('data-bh-lang', this.lang);
+    if (!state) {
+      this.node.hidden = true;
+      this.node.textContent = '';
+      return;
+    }
+    this.node.hidden = false;
+    this.node.setAttribute('data-state', state.agent === undefined ? 'waiting' : 'agent');
+    var title = document.createElement('strong');
+    var detail = document.createElement('span');
+    if (state.agent === undefined) {
+      title.textContent = text.waiting(state.ticket_id);
+      detail.textContent = text.waitingDetail;
+    } else {
+      title.textContent = text.agentJoined(state.agent);
+      detail.textContent = state.ticket_id;
+    }
+    this.node.replaceChildren(title, detail);
+  };
+
+  StatusLine.prototype.follow = function (message) {
+    if (typeof message.text === 'string' && message.text && message.metadata === undefined) {
+      this.lang = HAN.test(message.text) ? 'zh' : (/[A-Za-z]{3,}/.test(message.text) ? 'en' : this.lang);
+    }
+    if (message.handoff) {
+      writeHandoff({ ticket_id: message.handoff.ticket_id, priority: message.handoff.priority });
+    } else if (message.handoff_ended) {
+      writeHandoff(null);
+    } else if (message.metadata && message.metadata.source === 'agent') {
+      var state = readHandoff() || {};
+      state.agent = message.metadata.agent || null;
+      writeHandoff(state);
+    }
+    this.render();
+  };
+
+  function start(options) {
+    options = options || {};
+    if (!window.WebChat || !window.WebChat.default) {
+      throw new Error('Borrower Help: load dist/webchat.js before borrower-help.js');
+    }
+    var server = (options.server || window.BORROWER_HELP_SERVER || '').replace(/\/$/, '');
+    if (!server) throw new Error('Borrower Help: set the assistant\'s address in options.server');
+    var lang = pageLanguage(options.lang);
+    var text = TEXT[lang];
+    var status = new StatusLine(lang);
+    var widget = { current: null };
+
+    window.WebChat.default({
+      socketUrl: server,
+      socketPath: '/socket.io/',
+      customData: { language: lang },
+      initPayload: '/greet',
+      title: options.title || text.title,
+      subtitle: options.subtitle || text.subtitle,
+      inputTextFieldHint: text.hint,
+      connectingText: text.connecting,
+      mainColor: options.color || '#0b5cad',
+      userBackgroundColor: options.color || '#0b5cad',
+      showMessageDate: true,
+      hideWhenNotConnected: false,
+      embedded: Boolean(options.embedded),
+      params: { storage: options.storage === 'session' ? 'session' : 'local' },
+      innerRef: widget,
+      onSocketEvent: {
+        bot_uttered: function (message) { status.follow(message || {}); }
+      }
+    }, options.element || null);
+
+    return {
+      /* Sends a payload (e.g. a button's) as if the borrower had clicked it. */
+      send: function (payload, shownText) {
+        if (widget.current && widget.current.sendMessage) widget.current.sendMessage(payload, shownText);
+      },
+      language: function () { return status.lang; }
+    };
+  }
+
+  window.BorrowerHelp = { start: start };
+})();
