@@ -149,6 +149,11 @@
       mainColor: options.color || '#0b5cad',
       userBackgroundColor: options.color || '#0b5cad',
       showMessageDate: true,
+      // rasa-webchat waits up to 3 s per message by default; steps come in
+      // several messages, so keep the "typing" pause short.
+      customMessageDelay: function (message) {
+        return Math.min(1200, Math.max(400, message.length * 8));
+      },
       hideWhenNotConnected: false,
       embedded: Boolean(options.embedded),
       params: { storage: options.storage === 'session' ? 'session' : 'local' },
