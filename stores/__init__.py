@@ -1,0 +1,1 @@
+"""Stores that Rasa loads by module path from the endpoints file."""
