@@ -4,7 +4,14 @@ Rasa's RestInput accepts any body: no sender means the shared conversation
 "default", a 100,000-character message ties the server up for a minute. This
 subclass keeps the same URL and response format and refuses such requests
 with a clear 4xx (see channels/limits.py; limits set in credentials.yml).
+
+Rasa's handler also answers 200 with whatever replies it collected when
+handling the message failed (e.g. the tracker store was unreachable), so a
+client cannot tell "handled" from "lost". Here such a message gets 503 and a
+sentence saying it was not processed and may be sent again.
 """
+import logging
+from contextvars import ContextVar
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -14,6 +21,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.limits import Limits, RateLimiter, Refused, check_request
+
+logger = logging.getLogger(__name__)
+
+# Set while handling a request whose message could not be processed; the
+# handler runs in the request's own task, so this is per request.
+_failed: ContextVar[bool] = ContextVar("rest_message_failed", default=False)
+NOT_PROCESSED = "The assistant could not process this message right now, and did not keep it. Please send it again in a moment."
 
 
 class GuardedRestInput(RestInput):
@@ -30,7 +44,22 @@ class GuardedRestInput(RestInput):
         self.rate_limiter = RateLimiter(self.limits)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        async def handle_or_flag_failure(message: UserMessage) -> None:
+            try:
+                await on_new_message(message)
+            except Exception:
+                _failed.set(True)
+                raise  # Rasa's handler logs it, then answers; see `refuse_if_failed`
+
+        webhook = super().blueprint(handle_or_flag_failure)
+
+        @webhook.on_response
+        async def refuse_if_failed(request: Request, _: HTTPResponse) -> Optional[HTTPResponse]:
+            if not _failed.get():
+                return None
+            logger.error("Message from %s not processed: answered 503", request.ctx.checked[0])
+            return response.json({"error": NOT_PROCESSED, "status": 503}, status=503,
+                                 headers={"Retry-After": "5"})
 
         @webhook.on_request
         async def check(request: Request) -> Optional[HTTPResponse]:

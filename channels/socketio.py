@@ -14,7 +14,11 @@ names the conversation it goes to. Here instead:
   the Makefile gives `rasa run --cors`): Rasa hands CORS to Sanic, which does
   not cover websockets, so any page could otherwise talk to the bot;
 - replies an agent sends through the HTTP API (bot events with metadata
-  `{"source": "agent"}`) reach the widget marked as from a person.
+  `{"source": "agent"}`) reach the widget marked as from a person;
+- with several Rasa servers, $SOCKETIO_REDIS_URL makes them share
+  python-socketio's Redis client manager: a message for a conversation (a
+  reply, an agent's message sent through another server) reaches the socket
+  whichever server holds it.
 """
 import hashlib
 import hmac
@@ -31,9 +35,10 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from channels.limits import Limits, RateLimiter, Refused, check_request
+from channels.rest import NOT_PROCESSED
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +83,13 @@ def origin_allowed(environ: Dict[Text, Any], origins: FrozenSet[Text]) -> bool:
 AGENT_MESSAGE_CLASS = "bh-agent-message"
 
 
+def client_manager() -> Optional[AsyncRedisManager]:
+    """Redis pub/sub between servers when $SOCKETIO_REDIS_URL is set; the
+    default in-process manager (one server) otherwise."""
+    url = os.environ.get("SOCKETIO_REDIS_URL")
+    return AsyncRedisManager(url, channel="borrower-help-socketio") if url else None
+
+
 class GuardedSocketIOOutput(SocketIOOutput):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         # BotUttered.message() merges the event's metadata into the message, so
@@ -110,7 +122,7 @@ class GuardedSocketIOInput(SocketIOInput):
         rate_limiter = RateLimiter(limits)
         key = session_key()
         # Same CORS workaround as Rasa's channel: Sanic's CORS applies.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=client_manager())
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         origins = allowed_origins()
@@ -160,8 +172,12 @@ class GuardedSocketIOInput(SocketIOInput):
                 await self._refuse(sio, sid, refused)
                 return
             output = GuardedSocketIOOutput(sio, self.bot_message_evt)
-            await on_new_message(UserMessage(
-                text, output, conversation, input_channel=self.name(), metadata=metadata))
+            try:
+                await on_new_message(UserMessage(
+                    text, output, conversation, input_channel=self.name(), metadata=metadata))
+            except Exception:
+                logger.exception("Message of %s not processed", conversation)
+                await self._refuse(sio, sid, Refused(503, NOT_PROCESSED))
 
         return webhook
 
