@@ -168,6 +168,28 @@ def test_postgresql_restarted_during_traffic_loses_no_acknowledged_message(clust
     assert missing == [], f"acknowledged but not stored: {missing}; refused during the outage: {refused}"
 
 
+def test_postgresql_down_longer_gets_a_clear_error_and_nothing_half_done(cluster):
+    """Down longer than the store's retries: the message is refused with 503
+    and a sentence, not answered and forgotten; afterwards the conversation
+    goes on where it was."""
+    sender = "prod-" + secrets.token_hex(8)
+    say(cluster.url, sender, "my ID card expired and my credit line won't open")
+    pg = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main"
+    subprocess.run(["bash", "-c", f"{pg} stop"], check=True, timeout=120)
+    try:
+        refused = requests.post(f"{cluster.url}/webhooks/rest/webhook", timeout=90,
+                                json={"sender": sender, "message": "yes I have the new card"})
+    finally:
+        subprocess.run(["bash", "-c", f"{pg} start"], check=True, timeout=120)
+    assert refused.status_code == 503
+    assert "did not keep it" in refused.json()["error"] and refused.headers["Retry-After"]
+
+    again = say(cluster.url, sender, "yes I have the new card")
+    assert any(m.get("buttons") for m in again)  # the form's next question
+    assert user_texts(tracker(cluster, sender)["events"]) == [
+        "my ID card expired and my credit line won't open", "yes I have the new card"]
+
+
 def test_a_server_killed_mid_conversation_the_other_carries_on(cluster):
     sender = "prod-" + secrets.token_hex(8)
     first_port = cluster.rasa_ports[0]
