@@ -79,10 +79,12 @@ def render_nginx(env: Dict[str, str], ports: List[int], run_dir: pathlib.Path) -
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: pathlib.Path) -> None:
+    """Until `url` answers (any status below 500); fails early if the process dies."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{url}: process exited ({process.returncode}), see {log}")
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            raise RuntimeError(f"{url}: process exited ({process.returncode}), see {log}:\n{tail}")
         try:
             if requests.get(url, timeout=2).status_code < 500:
                 return

@@ -27,6 +27,16 @@ class RasaApi:
     def tracker(self, conversation_id: str) -> Dict[str, Any]:
         return self._call("GET", f"/conversations/{conversation_id}/tracker").json()
 
+    def agent_reply(self, conversation_id: str, text: str, agent: str) -> Dict[str, Any]:
+        """An agent's message into the conversation, marked as from a person:
+        pushed live to the borrower's widget (socket.io), kept in the tracker
+        for REST clients. Returns the tracker."""
+        return self._call(
+            "POST", f"/conversations/{conversation_id}/tracker/events",
+            params={"output_channel": "latest", "execute_side_effects": "true"},
+            json={"event": "bot", "text": text, "metadata": {"source": "agent", "agent": agent}},
+        ).json()
+
     def resume(self, conversation_id: str) -> List[Dict[str, Any]]:
         """End the pause, and let the bot tell the user it is back (in their
         language, pushed to the widget when the user is on socket.io)."""

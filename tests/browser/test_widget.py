@@ -82,12 +82,7 @@ def test_phone_changed_in_chinese_then_reload_then_a_human_in_english(
 
     # An agent answers through the HTTP API: it appears live, marked as a person.
     api = RasaApi(servers.url, servers.token)
-    response = servers.api(
-        "POST", f"/conversations/{conversation}/tracker/events",
-        params={"output_channel": "latest", "execute_side_effects": "true"},
-        json={"event": "bot", "text": "Hello, this is Mei from the support team. I can see your ticket.",
-              "metadata": {"source": "agent", "agent": "Mei"}})
-    assert response.status_code == 200
+    api.agent_reply(conversation, "Hello, this is Mei from the support team. I can see your ticket.", "Mei")
     agent_message = page.locator(".rw-response.bh-agent-message", has_text="this is Mei")
     expect(agent_message).to_be_visible(timeout=WAIT_MS)
     expect(status).to_contain_text("Mei from our support team is with you")

@@ -7,17 +7,16 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 
 import pytest
 import requests
 
+from deploy.run_prod import wait_until_up
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "borrower-help.tar.gz"
 BIN = pathlib.Path(sys.executable).parent
-STARTUP_SECONDS = 240
 
 
 def _free_port() -> int:
@@ -52,20 +51,6 @@ class Servers:
         )
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: pathlib.Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early, see {log}:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"server at {url} not up after {STARTUP_SECONDS}s, see {log}")
-
-
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory):
     if not MODEL.exists():
@@ -98,8 +83,8 @@ def servers(tmp_path_factory):
              "--cors", page_origin],
             cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True))
-        _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
-        _wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log)
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log)
         yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
                       token, db_url, work, session_key, page_origin)
     finally:

@@ -143,12 +143,8 @@ async def test_handoff_agent_reply_and_resume_reach_the_open_widget(servers):
         assert handoff["ticket_id"].startswith("BH-")
 
         api = RasaApi(servers.url, servers.token)
-        api_response = servers.api(
-            "POST", f"/conversations/{conversation}/tracker/events",
-            params={"output_channel": "latest", "execute_side_effects": "true"},
-            json={"event": "bot", "text": "Hi, I'm Mei from support. Let me check your account.",
-                  "metadata": {"source": "agent", "agent": "Mei"}})
-        assert api_response.status_code == 200
+        await asyncio.to_thread(
+            api.agent_reply, conversation, "Hi, I'm Mei from support. Let me check your account.", "Mei")
         agent_reply = await client.reply_where(lambda m: "Mei from support" in (m.get("text") or ""))
         assert agent_reply["metadata"]["source"] == "agent"
         assert agent_reply["metadata"]["agent"] == "Mei"

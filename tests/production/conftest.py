@@ -1,7 +1,6 @@
 """The production shape on this machine's real services (PostgreSQL, Redis,
 RabbitMQ), started as `make run-prod` starts it, on free loopback ports, with
 a database and a queue of its own that are removed afterwards."""
-import os
 import secrets
 import socket
 import subprocess
@@ -10,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from deploy.run_prod import Cluster, postgres_url, settings
-from tests.conftest import ROOT
 
 
 def _free_port() -> int:
