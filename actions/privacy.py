@@ -17,8 +17,9 @@ _FULL_WIDTH = str.maketrans(
     "０１２３４５６７８９ｘＸ－　", "0123456789xX- "
 )
 # A run of digits, optionally split by single spaces or dashes, ID numbers may
-# end in X. Not glued to other digits.
-_NUMBER_RUN = re.compile(r"(?<!\d)\d(?:[ \-]?\d){3,22}(?:[ \-]?[xX])?(?![\dA-Za-z])")
+# end in X. Not glued to other digits, nor to the stars of a masked number, so
+# masking what is already masked changes nothing.
+_NUMBER_RUN = re.compile(r"(?<![\d*])\d(?:[ \-]?\d){3,22}(?:[ \-]?[xX])?(?![\dA-Za-z*])")
 _CODE_WORDS = re.compile(
     r"(验证码|校验码|动态码|短信码|确认码|code|otp|pin|passcode)\D{0,12}$",
     re.IGNORECASE,
@@ -77,7 +78,7 @@ def _classify(value: Text, text_before: Text) -> Optional[Text]:
         return "id_number"
     if not value.isdigit():
         return None
-    if len(value) == 11 and re.fullmatch(r"1[3-9]\d{9}", value):
+    if re.fullmatch(r"(?:86)?1[3-9]\d{9}", value):  # with or without +86
         return "phone"
     if 13 <= len(value) <= 19 and passes_luhn(value):
         return "bank_card"
@@ -117,7 +118,8 @@ def _mask_value(finding: Finding) -> Text:
     if finding.kind == "id_number":
         return value[:3] + "*" * (len(value) - 7) + value[-4:]
     if finding.kind == "phone":
-        return value[:3] + "****" + value[-4:]
+        country = "86 " if len(value) == 13 else ""  # +86 stays readable
+        return country + value[-11:-8] + "****" + value[-4:]
     if finding.kind == "bank_card":
         return value[:4] + "*" * (len(value) - 8) + value[-4:]
     return "*" * 6

@@ -34,6 +34,12 @@ def test_luhn():
         ("the code is 4432, what now", "the code is ******, what now"),
         ("my password is abc123!", "my password is ******"),
         ("密码是qwe789", "密码是******"),
+        ("call me on +86 138-1234-5678 tomorrow", "call me on +86 138****5678 tomorrow"),
+        ("新号码(+86)13912345678，旧号不用了", "新号码(+86)139****5678，旧号不用了"),
+        (f"银行卡 {VALID_CARD[:4]} {VALID_CARD[4:8]} {VALID_CARD[8:12]} {VALID_CARD[12:16]} {VALID_CARD[16:]} 扣款失败",
+         "银行卡 6222***********4562 扣款失败"),
+        ("身份证号１１０１０５１９４９１２３１００２Ｘ", "身份证号110***********002X"),
+        ("my verification code: 5 3 9 1 2 0", "my verification code: ******"),
     ],
 )
 def test_masks_secrets_inside_sentences(text, masked):
@@ -60,6 +66,11 @@ def test_kinds_warned_about_exclude_phone_numbers():
     text = f"ID {VALID_ID}, phone 13812345678, 验证码 123456"
     assert [f.kind for f in find_sensitive(text)] == ["id_number", "phone", "sms_code"]
     assert secret_kinds(text) == ["id_number", "sms_code"]
+
+
+def test_masking_what_is_masked_changes_nothing():
+    once = mask(f"验证码 5678，手机 13812345678，身份证 {VALID_ID}")
+    assert mask(once) == once
 
 
 def test_mask_handles_empty_input():

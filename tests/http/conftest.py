@@ -65,7 +65,8 @@ def servers(tmp_path_factory):
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{db_path}"\n'
+        f'tracker_store:\n  type: stores.masked_tracker_store.MaskedSQLTrackerStore\n'
+        f'  dialect: "sqlite"\n  db: "{db_path}"\n'
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TICKET_STORE_URL": db_url, "SESSION_KEY": session_key,
            "RASA_TELEMETRY_ENABLED": "false", "CORS_ORIGINS": page_origin}
