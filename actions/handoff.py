@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.flow_state import ALL_FLOW_SLOTS, reset_flow_events
+from actions.helpdesk_webhook import post_in_background
 from actions.privacy import mask
 from actions.tickets import get_store
 
@@ -122,6 +123,7 @@ async def hand_over(
         dispatcher.utter_message(response="utter_handoff_failed")
         return []
 
+    post_in_background(ticket)  # the lender's own helpdesk, if configured
     reference = ticket["reference"]
     response = "utter_handoff_created_urgent" if priority == HIGH else "utter_handoff_created"
     dispatcher.utter_message(response=response, ticket_id=reference)
