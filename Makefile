@@ -10,7 +10,9 @@ MODEL       := models/borrower-help.tar.gz
 RASA_PORT   ?= 5005
 ACTION_PORT ?= 5055
 WIDGET_PORT ?= 8080
+CONSOLE_PORT ?= 8000
 WIDGET      := widget/dist/webchat.js
+CHARTS      := support_console/assets/node_modules/chart.js/dist/chart.umd.js
 # Origins of the pages allowed to talk to the assistant from a browser (space
 # separated): Rasa's --cors for HTTP, and the socket.io channel for websockets.
 CORS_ORIGINS ?= http://localhost:$(WIDGET_PORT) http://127.0.0.1:$(WIDGET_PORT)
@@ -28,7 +30,7 @@ PYTHON310 = $(shell scripts/find-python310.sh)
 
 TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help setup train widget run run-prod shell test test-unit test-stories test-http test-browser test-production validate eval bench-nlu bench-load clean
+.PHONY: help setup train widget console console-user run run-prod shell test test-unit test-stories test-http test-browser test-production validate eval bench-nlu bench-load clean
 
 help:
 	@echo "make run    set up, train if the data changed, start the assistant on localhost:$(RASA_PORT)"
@@ -67,6 +69,21 @@ $(WIDGET): widget/package.json widget/package-lock.json widget/build.mjs
 
 widget: $(WIDGET)
 
+# The support console: Chart.js from npm (support_console/assets/package-lock.json)
+# and the console's own tables (var/console.db unless CONSOLE_DATABASE_URL).
+$(CHARTS): support_console/assets/package.json support_console/assets/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js and npm are needed for the console's charts (Debian: apt-get install nodejs npm)."; exit 1; }
+	@cd support_console/assets && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+console: $(BIN)/.installed $(CHARTS)
+	@$(BIN)/python -m support_console.manage migrate -v0
+
+# make console-user NAME=mei ROLE=agent|lead [DISPLAY="Mei Chen"]  (asks for the password)
+console-user: console
+	@test -n "$(NAME)" -a -n "$(ROLE)" || { echo "usage: make console-user NAME=mei ROLE=agent|lead [DISPLAY='Mei Chen']"; exit 1; }
+	@$(BIN)/python -m support_console.manage createuser "$(NAME)" --role "$(ROLE)" --name "$(DISPLAY)"
+
 var/auth-token:
 	@mkdir -p var
 	@$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > $@
@@ -75,14 +92,18 @@ var/auth-token:
 # The HTTP API token: $RASA_AUTH_TOKEN, or one generated once into var/auth-token.
 AUTH_TOKEN = $${RASA_AUTH_TOKEN:-$$(cat var/auth-token)}
 
-run: $(MODEL) $(WIDGET) var/auth-token
+run: $(MODEL) $(WIDGET) console var/auth-token
 	@mkdir -p var
 	@echo "HTTP API token: in var/auth-token (or \$$RASA_AUTH_TOKEN)"
 	@$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT) > var/actions.log 2>&1 & \
 	actions_pid=$$!; \
 	$(BIN)/python widget/serve.py --port $(WIDGET_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) > var/widget.log 2>&1 & \
-	widget_pid=$$!; trap "kill $$actions_pid $$widget_pid 2>/dev/null" EXIT INT TERM; \
+	widget_pid=$$!; \
+	RASA_URL=http://127.0.0.1:$(RASA_PORT) RASA_AUTH_TOKEN="$(AUTH_TOKEN)" $(BIN)/gunicorn support_console.wsgi \
+		--bind 127.0.0.1:$(CONSOLE_PORT) --workers 2 > var/console.log 2>&1 & \
+	console_pid=$$!; trap "kill $$actions_pid $$widget_pid $$console_pid 2>/dev/null" EXIT INT TERM; \
 	echo "Lender demo page with the chat widget: http://localhost:$(WIDGET_PORT)/?lang=en (or ?lang=zh)"; \
+	echo "Support console: http://localhost:$(CONSOLE_PORT)/ (users: make console-user NAME=... ROLE=agent|lead)"; \
 	$(BIN)/rasa run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
 		--enable-api --auth-token "$(AUTH_TOKEN)" --cors $(CORS_ORIGINS) \
 		--endpoints endpoints.yml --credentials credentials.yml
@@ -102,8 +123,8 @@ shell: $(MODEL)
 validate: $(BIN)/.installed
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
-test-unit: $(BIN)/.installed
-	$(BIN)/pytest tests/actions tests/components tests/channels tests/scripts tests/bench tests/stores tests/deploy -q
+test-unit: $(BIN)/.installed $(CHARTS)
+	$(BIN)/pytest tests/actions tests/components tests/channels tests/scripts tests/bench tests/stores tests/deploy tests/console -q
 
 test-stories: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/ \

@@ -116,6 +116,19 @@ class TicketStore:
             row = connection.execute(query).mappings().first()
         return _as_dict(row) if row else None
 
+    def assign(self, reference: Text, agent: Text) -> bool:
+        """Give an open ticket to `agent`; False when someone else took it
+        first (one conditional UPDATE, so two agents cannot both get it)."""
+        now = _now()
+        with self.engine.begin() as connection:
+            taken = connection.execute(
+                tickets.update()
+                .where(tickets.c.reference == reference)
+                .where(tickets.c.status == OPEN)
+                .values(status=ASSIGNED, assigned_to=agent, updated_at=now)
+            ).rowcount
+        return taken == 1
+
     def resolve(self, reference: Text) -> Optional[Dict[Text, Any]]:
         now = _now()
         with self.engine.begin() as connection:
@@ -130,6 +143,10 @@ class TicketStore:
 def _as_dict(row) -> Dict[Text, Any]:
     ticket = dict(row)
     ticket["slots"] = json.loads(ticket["slots"] or "{}")
+    # SQLite hands back naive datetimes; they were written in UTC.
+    for name in ("created_at", "updated_at", "resolved_at"):
+        if ticket.get(name) is not None and ticket[name].tzinfo is None:
+            ticket[name] = ticket[name].replace(tzinfo=timezone.utc)
     return ticket
 
 

@@ -4,7 +4,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from actions.tickets import OPEN, RESOLVED, TicketStore
+from actions.tickets import ASSIGNED, OPEN, RESOLVED, TicketStore
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -20,6 +20,12 @@ def _create_and_read(store: TicketStore):
     assert store.get(ticket["reference"])["summary"] == "Handoff: fraud"
     assert store.open_for_conversation("conv-1")["reference"] == ticket["reference"]
     assert [t["reference"] for t in store.list(status=OPEN)] == [ticket["reference"]]
+
+    # Two agents take it at once: one gets it, the other sees who has it.
+    assert store.assign(ticket["reference"], "mei") is True
+    assert store.assign(ticket["reference"], "li") is False
+    taken = store.get(ticket["reference"])
+    assert taken["status"] == ASSIGNED and taken["assigned_to"] == "mei"
 
     resolved = store.resolve(ticket["reference"])
     assert resolved["status"] == RESOLVED and resolved["resolved_at"] is not None

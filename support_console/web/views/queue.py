@@ -1,0 +1,108 @@
+"""The handoff queue: open tickets by priority and waiting time, taking a
+ticket, replying to the borrower, and resolving (the bot takes over again)."""
+import logging
+from datetime import datetime, timezone
+
+import requests
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from actions.tickets import ASSIGNED, OPEN, RESOLVED, get_store
+from support_console import records
+from support_console.rasa_api import RasaApi
+
+logger = logging.getLogger(__name__)
+MAX_REPLY_CHARS = 2000
+
+
+def agent_name(user) -> str:
+    return user.first_name or user.username
+
+
+def _ticket_or_404(reference: str) -> dict:
+    ticket = get_store().get(reference.upper())
+    if ticket is None:
+        raise Http404(f"No ticket {reference}")
+    return ticket
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    now = datetime.now(timezone.utc)
+    waiting = [t for t in get_store().list() if t["status"] in (OPEN, ASSIGNED)]
+    for ticket in waiting:
+        ticket["waiting_minutes"] = int((now - ticket["created_at"]).total_seconds() // 60)
+    # Urgent first, then whoever has waited longest.
+    waiting.sort(key=lambda t: (t["priority"] != "high", -t["waiting_minutes"]))
+    return render(request, "console/queue.html", {"tickets": waiting, "me": request.user.username})
+
+
+def ticket(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _ticket_or_404(reference)
+    conversation = records.load_conversation(found["conversation_id"])
+    return render(request, "console/ticket.html", {
+        "ticket": found, "conversation": conversation, "mine": found["assigned_to"] == request.user.username,
+        "max_reply": MAX_REPLY_CHARS, "draft": request.session.pop(f"draft-{found['reference']}", ""),
+    })
+
+
+@require_POST
+def take(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _ticket_or_404(reference)
+    if get_store().assign(found["reference"], request.user.username):
+        messages.success(request, f"{found['reference']} is yours.")
+    else:
+        holder = get_store().get(found["reference"])["assigned_to"] or "nobody (resolved)"
+        messages.error(request, f"{found['reference']} was already taken by {holder}.")
+    return redirect("ticket", reference=found["reference"])
+
+
+def _must_hold(request: HttpRequest, found: dict) -> bool:
+    if found["status"] == ASSIGNED and found["assigned_to"] == request.user.username:
+        return True
+    messages.error(request, f"Take {found['reference']} before answering or resolving it.")
+    return False
+
+
+@require_POST
+def reply(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _ticket_or_404(reference)
+    text = (request.POST.get("text") or "").strip()
+    if not _must_hold(request, found):
+        return redirect("ticket", reference=found["reference"])
+    if not text or len(text) > MAX_REPLY_CHARS:
+        messages.error(request, f"A reply needs 1 to {MAX_REPLY_CHARS} characters.")
+        request.session[f"draft-{found['reference']}"] = text[:MAX_REPLY_CHARS * 2]
+        return redirect("ticket", reference=found["reference"])
+    try:
+        RasaApi().agent_reply(found["conversation_id"], text, agent_name(request.user))
+    except (requests.RequestException, RuntimeError) as error:
+        logger.warning("Reply to %s not delivered: %s", found["reference"], error)
+        messages.error(request, f"The assistant could not be reached, so the reply was not sent ({error}). "
+                                "It is kept below: try again.")
+        request.session[f"draft-{found['reference']}"] = text
+    else:
+        messages.success(request, "Reply sent.")
+    return redirect("ticket", reference=found["reference"])
+
+
+@require_POST
+def resolve(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _ticket_or_404(reference)
+    if found["status"] == RESOLVED:
+        messages.info(request, f"{found['reference']} is already resolved.")
+        return redirect("queue")
+    if not _must_hold(request, found):
+        return redirect("ticket", reference=found["reference"])
+    try:
+        # The bot first: a ticket marked resolved while the chat stays paused
+        # would leave the borrower talking to nobody.
+        RasaApi().resume(found["conversation_id"])
+    except (requests.RequestException, RuntimeError) as error:
+        logger.warning("Resume of %s failed: %s", found["reference"], error)
+        messages.error(request, f"The assistant could not be reached ({error}); the ticket stays open.")
+        return redirect("ticket", reference=found["reference"])
+    get_store().resolve(found["reference"])
+    messages.success(request, f"{found['reference']} resolved: the bot is back with the borrower.")
+    return redirect("queue")

@@ -1,0 +1,106 @@
+"""Transcripts: search and filter every conversation, read one turn by turn,
+export the filtered set as CSV (a row per message) or JSON Lines (a line per
+conversation)."""
+import csv
+import json
+from datetime import date
+from typing import Optional
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from support_console import records
+
+PAGE_SIZE = 50
+
+
+def _date(value: str, label: str, request: HttpRequest) -> Optional[date]:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        messages.error(request, f"{label}: {value!r} is not a date (YYYY-MM-DD); ignored.")
+        return None
+
+
+def filters_from(request: HttpRequest) -> records.Filters:
+    get = request.GET
+    outcome = get.get("outcome", "")
+    return records.Filters(
+        text=get.get("q", "").strip()[:200],
+        intent=get.get("intent", ""),
+        outcome=outcome if outcome in records.OUTCOMES else "",
+        language=get.get("language", "") if get.get("language") in ("en", "zh") else "",
+        since=_date(get.get("since", ""), "From", request),
+        until=_date(get.get("until", ""), "To", request),
+    )
+
+
+def conversations(request: HttpRequest) -> HttpResponse:
+    filters = filters_from(request)
+    found = filters.apply()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "console/conversations.html", {
+        "page": page, "total": len(found), "filters": filters, "query": query.urlencode(),
+        "intents": records.known_intents(), "outcomes": records.OUTCOMES,
+    })
+
+
+def conversation(request: HttpRequest, conversation_id: str) -> HttpResponse:
+    found = records.load_conversation(conversation_id)
+    if found is None:
+        raise Http404("No such conversation")
+    from actions.tickets import get_store
+
+    tickets = [t for t in get_store().list() if t["conversation_id"] == conversation_id]
+    return render(request, "console/conversation.html", {"conversation": found, "tickets": tickets})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _rows(found):
+    yield ["conversation_id", "timestamp", "language", "outcome", "speaker", "text", "intent",
+           "confidence", "action"]
+    for c in found:
+        for t in c.turns:
+            if t.kind in ("user", "bot", "agent", "action"):
+                yield [c.id, t.timestamp.isoformat(), c.language, c.outcome,
+                       t.agent if t.kind == "agent" else t.kind, t.text or "", t.intent or "",
+                       "" if t.confidence is None else f"{t.confidence:.3f}", t.name or ""]
+
+
+def _attachment(extension: str) -> str:
+    return f'attachment; filename="conversations-{date.today().isoformat()}.{extension}"'
+
+
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in _rows(filters_from(request).apply())),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _attachment("csv")
+    return response
+
+
+def _conversation_json(c: records.Conversation) -> str:
+    return json.dumps({
+        "conversation_id": c.id, "started": c.started.isoformat(), "language": c.language,
+        "outcome": c.outcome, "intents": c.intents,
+        "turns": [{"timestamp": t.timestamp.isoformat(), "kind": t.kind, "text": t.text, "intent": t.intent,
+                   "confidence": t.confidence, "name": t.name, "value": t.value, "agent": t.agent}
+                  for t in c.turns],
+    }, ensure_ascii=False) + "\n"
+
+
+def export_jsonl(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse((_conversation_json(c) for c in filters_from(request).apply()),
+                                     content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = _attachment("jsonl")
+    return response

@@ -1,0 +1,81 @@
+"""The console on throw-away databases: its own (users, labels) and a tracker
+store filled with real Rasa events by Rasa's own SQL tracker store."""
+import pathlib
+import secrets
+import tempfile
+
+import pytest
+
+from tests.conftest import setup_console
+
+# Before the test modules are collected: they read the URLconf.
+setup_console(pathlib.Path(tempfile.mkdtemp(prefix="console-")) / "console.db")
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from actions import tickets  # noqa: E402
+from actions.tickets import TicketStore  # noqa: E402
+from support_console.web.models import AGENT, LEAD  # noqa: E402
+
+
+@pytest.fixture
+def stores(tmp_path, monkeypatch):
+    """Tracker store and ticket store in one SQLite file, as `make run` has them."""
+    url = f"sqlite:///{tmp_path}/borrower_help.db"
+    monkeypatch.setenv("TRACKER_STORE_URL", url)
+    monkeypatch.setenv("TICKET_STORE_URL", url)
+    store = TicketStore(url)
+    monkeypatch.setattr(tickets, "_store", store)
+    return url, store
+
+
+def make_user(role: str, name: str = "") -> User:
+    user = User.objects.create_user(f"{role}-{secrets.token_hex(3)}", password="x" * 12, first_name=name)
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def agent_client() -> Client:
+    client = Client()
+    client.force_login(make_user(AGENT, "Mei"))
+    return client
+
+
+@pytest.fixture
+def lead_client() -> Client:
+    client = Client()
+    client.force_login(make_user(LEAD, "Lan"))
+    return client
+
+
+def save_conversation(url: str, sender: str, events, started: float = None) -> None:
+    """Store a conversation with the assistant's own tracker store."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from stores.masked_tracker_store import MaskedSQLTrackerStore
+
+    if started is not None:
+        for offset, event in enumerate(events):
+            event.timestamp = started + offset
+    if url.startswith("sqlite:///"):
+        settings = {"dialect": "sqlite", "db": url[len("sqlite:///"):]}
+    else:  # postgresql://user@host:port/db
+        from sqlalchemy.engine import make_url
+
+        parts = make_url(url)
+        settings = {"dialect": "postgresql", "host": parts.host, "port": parts.port,
+                    "username": parts.username, "password": parts.password, "db": parts.database}
+    store = MaskedSQLTrackerStore(domain=Domain.empty(), **settings)
+    asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
+    store.engine.dispose()
+
+
+def user(text, intent, confidence=0.95):
+    from rasa.shared.core.events import UserUttered
+
+    return UserUttered(text, {"name": intent, "confidence": confidence})
