@@ -84,3 +84,47 @@ def screenshot(request):
         page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{name}.png"))
 
     return take
+
+
+CONSOLE_AGENT = ("mei", "a-long-enough-passphrase")
+
+
+@pytest.fixture(scope="session")
+def console_url(servers, tmp_path_factory):  # noqa: F811
+    """The support console, served by gunicorn as `make run` serves it, on the
+    same stores as the servers, with one agent."""
+    import secrets
+    import socket
+
+    work = tmp_path_factory.mktemp("console")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CONSOLE_DATABASE_URL": f"sqlite:///{work / 'console.db'}",
+           "CONSOLE_SECRET_KEY": secrets.token_urlsafe(40), "RASA_URL": servers.url,
+           "RASA_AUTH_TOKEN": servers.token, "TICKET_STORE_URL": servers.db_url,
+           "TRACKER_STORE_URL": servers.db_url}
+    manage = [sys.executable, "-m", "support_console.manage"]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True, timeout=120)
+    subprocess.run([*manage, "createuser", CONSOLE_AGENT[0], "--role", "agent", "--name", "Mei",
+                    "--password-stdin"], input=CONSOLE_AGENT[1] + "\n", text=True, env=env, cwd=ROOT,
+                   check=True, timeout=60, capture_output=True)
+    log = (work / "console.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "support_console.wsgi",
+                                "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{url}/login/", timeout=2).raise_for_status()
+                break
+            except requests.RequestException:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"console not up, see {log.name}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

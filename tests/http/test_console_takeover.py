@@ -1,0 +1,69 @@
+"""The console's takeover against a real Rasa server: an agent takes a ticket
+created by a real conversation, replies (marked as from a person, in the same
+conversation), resolves it, and the bot is back, in the borrower's language."""
+import pathlib
+import re
+import tempfile
+
+import pytest
+
+from tests.conftest import setup_console
+
+setup_console(pathlib.Path(tempfile.mkdtemp(prefix="console-")) / "console.db")
+
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from actions import tickets  # noqa: E402
+from support_console import records  # noqa: E402
+from support_console.web.models import AGENT  # noqa: E402
+from tests.console.conftest import make_user  # noqa: E402
+
+
+@pytest.fixture
+def console(servers, monkeypatch):
+    monkeypatch.setenv("RASA_URL", servers.url)
+    monkeypatch.setenv("RASA_AUTH_TOKEN", servers.token)
+    monkeypatch.setenv("TICKET_STORE_URL", servers.db_url)
+    monkeypatch.setenv("TRACKER_STORE_URL", servers.db_url)
+    monkeypatch.setattr(tickets, "_store", None)
+    client = Client()
+    client.force_login(make_user(AGENT, "Mei"))
+    return client
+
+
+def handoff_reference(replies):
+    return [m["custom"]["data"]["handoff"]["ticket_id"] for m in replies if m.get("custom")][0]
+
+
+@pytest.mark.parametrize("language, asks, back", [
+    ("en", "I want to talk to a human", "back to help"),
+    ("zh", "我要转人工，机器人解决不了", "接下来由我继续为您服务"),
+])
+def test_take_reply_resolve_and_the_bot_is_back(servers, sender, console, language, asks, back):
+    reference = handoff_reference(servers.say(sender, asks))
+    assert reference in console.get(reverse("queue")).content.decode()
+
+    console.post(reverse("take", args=[reference]))
+    page = console.get(reverse("ticket", args=[reference])).content.decode()
+    assert asks in page and "Send reply" in page
+
+    console.post(reverse("reply", args=[reference]), {"text": "Hello, I'm Mei. Let me look at your account."})
+    events = servers.api("GET", f"/conversations/{sender}/tracker").json()["events"]
+    agent = [e for e in events if e["event"] == "bot" and (e.get("metadata") or {}).get("source") == "agent"]
+    assert [(e["text"], e["metadata"]["agent"]) for e in agent] == [
+        ("Hello, I'm Mei. Let me look at your account.", "Mei")]
+
+    done = console.post(reverse("resolve", args=[reference]), follow=True).content.decode()
+    assert "the bot is back" in done
+    tracker = servers.api("GET", f"/conversations/{sender}/tracker").json()
+    assert tracker["paused"] is False
+    after_resume = tracker["events"][[e["event"] for e in tracker["events"]].index("resume"):]
+    assert any(e["event"] == "bot" and back in (e.get("text") or "") for e in after_resume)
+    assert tickets.get_store().get(reference)["status"] == "resolved"
+    assert servers.say(sender, "thanks")  # the bot answers again
+
+    # The transcript the console shows has it all, in order.
+    turns = records.load_conversation(sender).turns
+    kinds = [t.kind for t in turns if t.kind in ("pause", "agent", "resume")]
+    assert kinds == ["pause", "agent", "resume"]
