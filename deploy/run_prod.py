@@ -43,7 +43,8 @@ def settings(environ: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     if (DEPLOY / "prod.env").exists():
         merged.update(read_env_file(DEPLOY / "prod.env"))
     merged.update({k: v for k, v in (environ or os.environ).items() if k in merged or k in (
-        "RASA_AUTH_TOKEN", "SESSION_KEY", "CORS_ORIGINS", "TICKET_STORE_URL")})
+        "RASA_AUTH_TOKEN", "SESSION_KEY", "CORS_ORIGINS", "TICKET_STORE_URL", "CONSOLE_DATABASE_URL",
+        "CONSOLE_SECRET_KEY")})
     merged.setdefault("TICKET_STORE_URL", postgres_url(merged))
     return merged
 
@@ -139,6 +140,22 @@ class Cluster:
             wait_until_up(f"http://127.0.0.1:{port}/", process, self.run_dir / f"rasa-{port}.log")
         return process
 
+    def start_console(self) -> None:
+        """The support console, reading PostgreSQL directly and talking to Rasa
+        through nginx, so it keeps working while a Rasa server is down."""
+        port = self.env["CONSOLE_PORT"]
+        env_for_console = {"TRACKER_STORE_URL": self.env["TICKET_STORE_URL"], "RASA_URL": self.url,
+                           "RASA_AUTH_TOKEN": self.token}
+        manage = [sys.executable, "-m", "support_console.manage", "migrate", "-v0"]
+        subprocess.run(manage, cwd=ROOT, env={**self.process_env(), **env_for_console}, check=True, timeout=300)
+        log = (self.run_dir / "console.log").open("a")
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "support_console.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            cwd=ROOT, env={**self.process_env(), **env_for_console}, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.others.append(process)
+        wait_until_up(f"http://127.0.0.1:{port}/login/", process, self.run_dir / "console.log")
+
     def start_nginx(self) -> None:
         conf = render_nginx(self.env, self.rasa_ports, self.run_dir)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -184,8 +201,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         cluster.start()
-        print(f"Production shape up: {cluster.url} -> Rasa servers on {cluster.rasa_ports}; "
-              f"logs in {cluster.run_dir}. Ctrl-C stops it.", flush=True)
+        cluster.start_console()
+        print(f"Production shape up: {cluster.url} -> Rasa servers on {cluster.rasa_ports}; support console "
+              f"on http://127.0.0.1:{env['CONSOLE_PORT']}/; logs in {cluster.run_dir}. Ctrl-C stops it.", flush=True)
         while all(p.poll() is None for p in [*cluster.rasa.values(), *cluster.others]):
             time.sleep(2)
         print("A server stopped; see the logs in var/prod/. Stopping the rest.", file=sys.stderr)

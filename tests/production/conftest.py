@@ -38,17 +38,21 @@ def cluster(tmp_path_factory):
     while _reachable("127.0.0.1", first + 1):  # the second server takes the next port
         first = _free_port()
     env.update({
+        "CONSOLE_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('console') / 'console.db'}",
         "POSTGRES_DB": f"bh_test_{run}", "RABBITMQ_QUEUE": f"bh_test_{run}",
         "REDIS_LOCK_DB": "11", "SOCKETIO_REDIS_URL": "redis://127.0.0.1:6379/12",
         "RASA_INSTANCES": "2", "RASA_FIRST_PORT": str(first), "PROD_PORT": str(_free_port()),
-        "ACTION_PORT": str(_free_port()), "SESSION_KEY": secrets.token_urlsafe(24),
+        "ACTION_PORT": str(_free_port()), "CONSOLE_PORT": str(_free_port()),
+        "SESSION_KEY": secrets.token_urlsafe(24),
         "CORS_ORIGINS": "http://127.0.0.1:9",
     })
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_PORT']}/webhook"
     env["TICKET_STORE_URL"] = postgres_url(env)
     shape = Cluster(env, tmp_path_factory.mktemp("production"), token=secrets.token_urlsafe(24))
     try:
-        yield shape.start()
+        shape.start()
+        shape.start_console()
+        yield shape
     finally:
         shape.stop()
         engine = sa.create_engine(postgres_url(env, "postgres"), isolation_level="AUTOCOMMIT")

@@ -6,6 +6,7 @@ import json
 import re
 import secrets
 import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -202,3 +203,30 @@ def test_a_server_killed_mid_conversation_the_other_carries_on(cluster):
     assert state["slots"]["has_new_id"] is True
     assert user_texts(state["events"]) == ["my ID card expired and my credit line won't open",
                                            "yes I already have the new card"]
+
+    # The console reads PostgreSQL, and reaches Rasa through nginx: with a
+    # server down it still shows the conversation and still works tickets.
+    console = requests.Session()
+    base = f"http://127.0.0.1:{cluster.env['CONSOLE_PORT']}"
+    subprocess.run([sys.executable, "-m", "support_console.manage", "createuser", "lan", "--role", "lead",
+                    "--password-stdin"], input="a-long-enough-passphrase\n", text=True, check=True,
+                   env=cluster.process_env(), capture_output=True, timeout=60)
+    login = console.get(f"{base}/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+    console.post(f"{base}/login/", data={"username": "lan", "password": "a-long-enough-passphrase",
+                                         "csrfmiddlewaretoken": token}, headers={"Referer": f"{base}/login/"},
+                 timeout=30)
+    page = console.get(f"{base}/conversations/{sender}/", timeout=30)
+    assert page.status_code == 200 and "yes I already have the new card" in page.text
+
+    handoff = say(cluster.url, sender, "I want to talk to a human")
+    reference = [m["custom"]["data"]["handoff"]["ticket_id"] for m in handoff if m.get("custom")][0]
+    assert reference in console.get(f"{base}/", timeout=30).text
+    csrf = console.cookies["csrftoken"]
+    headers = {"X-CSRFToken": csrf, "Referer": base}
+    console.post(f"{base}/tickets/{reference}/take/", headers=headers, timeout=30)
+    console.post(f"{base}/tickets/{reference}/reply/", data={"text": "Hello from Lan"}, headers=headers, timeout=30)
+    console.post(f"{base}/tickets/{reference}/resolve/", headers=headers, timeout=30)
+    state = tracker(cluster, sender)
+    assert state["paused"] is False
+    assert "Hello from Lan" in [e.get("text") for e in state["events"] if e["event"] == "bot"]
