@@ -79,10 +79,10 @@ $(CHARTS): support_console/assets/package.json support_console/assets/package-lo
 console: $(BIN)/.installed $(CHARTS)
 	@$(BIN)/python -m support_console.manage migrate -v0
 
-# make console-user NAME=mei ROLE=agent|lead [DISPLAY="Mei Chen"]  (asks for the password)
+# make console-user NAME=mei ROLE=agent|lead [SHOWN_AS="Mei Chen"]  (asks for the password)
 console-user: console
-	@test -n "$(NAME)" -a -n "$(ROLE)" || { echo "usage: make console-user NAME=mei ROLE=agent|lead [DISPLAY='Mei Chen']"; exit 1; }
-	@$(BIN)/python -m support_console.manage createuser "$(NAME)" --role "$(ROLE)" --name "$(DISPLAY)"
+	@test -n "$(NAME)" -a -n "$(ROLE)" || { echo "usage: make console-user NAME=mei ROLE=agent|lead [SHOWN_AS='Mei Chen']"; exit 1; }
+	@$(BIN)/python -m support_console.manage createuser "$(NAME)" --role "$(ROLE)" --name "$(SHOWN_AS)"
 
 var/auth-token:
 	@mkdir -p var
