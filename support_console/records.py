@@ -8,14 +8,17 @@ nothing here unmasks.
 """
 import json
 import os
+import pathlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
+import yaml
 
 DEFAULT_URL = "sqlite:///var/borrower_help.db"
+DOMAIN = pathlib.Path(__file__).resolve().parents[1] / "domain"
 # Below this NLU confidence a message counts as a possible failure even when
 # it was not sent to the fallback (FallbackClassifier is at 0.4).
 LOW_CONFIDENCE = 0.6
@@ -244,12 +247,8 @@ def _share(part: int, whole: int) -> Optional[float]:
 
 def known_intents() -> List[str]:
     """The intents of the assistant's domain (domain/*.yml)."""
-    import pathlib
-
-    import yaml
-
     found = set()
-    for path in (pathlib.Path(__file__).resolve().parents[1] / "domain").glob("*.yml"):
+    for path in DOMAIN.glob("*.yml"):
         for intent in (yaml.safe_load(path.read_text()) or {}).get("intents") or []:
             found.add(intent if isinstance(intent, str) else next(iter(intent)))
     return sorted(found)

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 from io import StringIO
 
 import pytest
-import sqlalchemy as sa
 import yaml
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command

@@ -2,7 +2,6 @@
 created by a real conversation, replies (marked as from a person, in the same
 conversation), resolves it, and the bot is back, in the borrower's language."""
 import pathlib
-import re
 import tempfile
 
 import pytest

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from actions.tickets import get_store
 from support_console import records
 
 PAGE_SIZE = 50
@@ -55,8 +56,6 @@ def conversation(request: HttpRequest, conversation_id: str) -> HttpResponse:
     found = records.load_conversation(conversation_id)
     if found is None:
         raise Http404("No such conversation")
-    from actions.tickets import get_store
-
     tickets = [t for t in get_store().list() if t["conversation_id"] == conversation_id]
     return render(request, "console/conversation.html", {"conversation": found, "tickets": tickets})
 
