@@ -94,6 +94,7 @@ AUTH_TOKEN = $${RASA_AUTH_TOKEN:-$$(cat var/auth-token)}
 
 run: $(MODEL) $(WIDGET) console var/auth-token
 	@mkdir -p var
+	@$(BIN)/python -m actions.lender_settings --check
 	@echo "HTTP API token: in var/auth-token (or \$$RASA_AUTH_TOKEN)"
 	@$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT) > var/actions.log 2>&1 & \
 	actions_pid=$$!; \
@@ -112,6 +113,7 @@ run: $(MODEL) $(WIDGET) console var/auth-token
 # and RabbitMQ (README "Production shape"; settings in deploy/prod.env.example).
 run-prod: $(MODEL) $(WIDGET) var/auth-token
 	@scripts/ensure-nginx.sh
+	@$(BIN)/python -m actions.lender_settings --check
 	$(BIN)/python deploy/run_prod.py
 
 shell: $(MODEL)

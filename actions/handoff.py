@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.flow_state import ALL_FLOW_SLOTS, reset_flow_events
+from actions import lender_settings, opening_hours
 from actions.helpdesk_webhook import post_in_background
 from actions.privacy import mask
 from actions.tickets import get_store
@@ -127,6 +128,7 @@ async def hand_over(
     reference = ticket["reference"]
     response = "utter_handoff_created_urgent" if priority == HIGH else "utter_handoff_created"
     dispatcher.utter_message(response=response, ticket_id=reference)
+    await tell_when_an_agent_comes(dispatcher, ticket, language)
     dispatcher.utter_message(
         json_message={
             "data": {
@@ -142,6 +144,20 @@ async def hand_over(
         *reset_flow_events(),
         ConversationPaused(),
     ]
+
+
+async def tell_when_an_agent_comes(dispatcher: CollectingDispatcher, ticket: Dict[Text, Any],
+                                   language: Text) -> None:
+    """Within support hours: how many are ahead. Outside: when the team opens."""
+    settings = lender_settings.current()
+    moment = opening_hours.now()
+    if opening_hours.is_open(moment, settings):
+        ahead = await asyncio.to_thread(get_store().waiting_before, ticket)
+        dispatcher.utter_message(response="utter_handoff_agents_online", queue_ahead=ahead)
+    else:
+        opening = opening_hours.next_opening(moment, settings)
+        dispatcher.utter_message(response="utter_handoff_agents_offline",
+                                 opens_at=opening_hours.describe_opening(opening, moment, language, settings))
 
 
 class ActionHandoff(Action):

@@ -1,5 +1,6 @@
-"""Runs on every user message: keeps the conversation's language and warns a
-user who typed a secret.
+"""Runs on every user message: keeps the conversation's language, fills the
+lender's settings in that language for the answers, and warns a user who
+typed a secret.
 
 action_inspect_message is the custom slot mapping of `language` and
 `sensitive_data_type`, so Rasa runs it after each message, before predicting.
@@ -15,6 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, detect_language
+from actions import lender_settings
+from actions.lender_settings import LenderSettings
 from actions.privacy import secret_kinds
 
 
@@ -32,12 +35,33 @@ class ActionInspectMessage(Action):
         if language != current:
             events.append(SlotSet("language", language))
 
+        events += [SlotSet(name, value) for name, value in lender_slots(lender_settings.current(), language).items()
+                   if tracker.get_slot(name) != value]
+
         kinds = ",".join(secret_kinds(text)) or None
         # Set on every message with a secret, even the same kind again, so the
         # validation below runs and warns every time.
         if kinds or tracker.get_slot("sensitive_data_type"):
             events.append(SlotSet("sensitive_data_type", kinds))
         return events
+
+
+def _numbered(lines: List[Text]) -> Text:
+    return "\n".join(f"{number}. {line}" for number, line in enumerate(lines, start=1))
+
+
+def lender_slots(settings: LenderSettings, language: Text) -> Dict[Text, Text]:
+    """The lender's settings as the answers in `language` use them."""
+    menus = settings.menu_paths
+    return {
+        "lender_brand": settings.brand[language],
+        "lender_hotline": settings.hotline,
+        "lender_menu_change_phone": menus["change_phone"][language],
+        "lender_menu_real_name": menus["real_name"][language],
+        "lender_menu_customer_service": menus["customer_service"][language],
+        "lender_repayment_channels": _numbered(settings.channels(language)),
+        "lender_repayment_channels_without_sms": _numbered(settings.channels(language, without_sms_only=True)),
+    }
 
 
 def page_language(tracker: Tracker) -> Optional[Text]:

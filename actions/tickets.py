@@ -116,6 +116,17 @@ class TicketStore:
             row = connection.execute(query).mappings().first()
         return _as_dict(row) if row else None
 
+    def waiting_before(self, ticket: Dict[Text, Any]) -> int:
+        """How many open tickets an agent takes before this one: urgent ones
+        first, then by age (the console's queue order)."""
+        earlier = sa.and_(tickets.c.priority == ticket["priority"],
+                          tickets.c.created_at < ticket["created_at"])
+        ahead = earlier if ticket["priority"] == "high" else sa.or_(tickets.c.priority == "high", earlier)
+        query = sa.select(sa.func.count()).select_from(tickets).where(
+            tickets.c.status == OPEN, tickets.c.reference != ticket["reference"], ahead)
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar_one()
+
     def assign(self, reference: Text, agent: Text) -> bool:
         """Give an open ticket to `agent`; False when someone else took it
         first (one conditional UPDATE, so two agents cannot both get it)."""

@@ -50,8 +50,9 @@ async def test_handoff_creates_ticket_tells_reference_sends_payload_and_pauses(s
     assert "11010519491231002X" not in ticket["summary"]
     assert "110***********002X" in ticket["summary"]
 
-    text_message, payload_message = dispatcher.messages
+    text_message, when_message, payload_message = dispatcher.messages
     assert text_message["response"] == "utter_handoff_created_urgent"
+    assert when_message["response"] in ("utter_handoff_agents_online", "utter_handoff_agents_offline")
     assert text_message["ticket_id"] == ticket["reference"]
     assert payload_message["custom"] == {"data": {"handoff": {
         "ticket_id": ticket["reference"], "reason": "repayment_due", "priority": "high"}}}
@@ -100,3 +101,34 @@ async def test_second_fallback_in_a_row_hands_over(store, dispatcher, domain):
     [ticket] = store.list()
     assert ticket["reason"] == "repeated_fallback"
     assert events[-1]["event"] == "pause"
+
+
+@pytest.mark.parametrize("now, language, response, detail", [
+    # Open: an urgent ticket and an earlier one are ahead of this one.
+    ("2026-11-24T10:00:00+08:00", "en", "utter_handoff_agents_online", {"queue_ahead": 2}),
+    ("2026-11-24T21:00:00+08:00", "en", "utter_handoff_agents_offline",
+     {"opens_at": "tomorrow (Wednesday) at 09:00 Asia/Shanghai time"}),
+    ("2026-11-29T12:00:00+08:00", "zh", "utter_handoff_agents_offline",  # Sunday: closed
+     {"opens_at": "明天（周一）09:00（北京时间）"}),
+])
+async def test_the_borrower_hears_when_an_agent_comes(store, dispatcher, domain, monkeypatch,
+                                                      now, language, response, detail):
+    monkeypatch.setenv("BORROWER_HELP_NOW", now)
+    store.create("earlier", "request_human", "normal", "en", None, {}, "s")  # one already waiting
+    store.create("urgent", "fraud", "high", "en", None, {}, "s")
+    tracker = make_tracker("talk to a person", "request_human", slots={"language": language})
+    await ActionHandoff().run(dispatcher, tracker, domain)
+    [when] = [m for m in dispatcher.messages if (m.get("response") or "").startswith("utter_handoff_agents")]
+    assert when["response"] == response
+    assert {k: when[k] for k in detail} == detail
+
+
+def test_urgent_tickets_wait_only_behind_earlier_urgent_ones(store):
+    first = store.create("a", "request_human", "normal", "en", None, {}, "s")
+    urgent = store.create("b", "fraud", "high", "en", None, {}, "s")
+    later = store.create("c", "request_human", "normal", "en", None, {}, "s")
+    assert store.waiting_before(urgent) == 0
+    assert store.waiting_before(first) == 1  # the urgent one goes first
+    assert store.waiting_before(later) == 2
+    store.assign(first["reference"], "mei")  # taken: no longer waiting
+    assert store.waiting_before(later) == 1
