@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.flow_state import ALL_FLOW_SLOTS, reset_flow_events
-from actions import lender_settings, opening_hours
+from actions import lender_settings, opening_hours, suggestions
 from actions.helpdesk_webhook import post_in_background
 from actions.privacy import mask
 from actions.tickets import get_store
@@ -50,6 +50,8 @@ def handoff_reason(tracker: Tracker) -> Tuple[Text, Text]:
         return "repayment_due", HIGH  # due soon and no way to pay in time
     if tracker.get_slot("problem") == "overdue_risk":
         return "overdue_risk", HIGH
+    if tracker.get_slot("fallback_stage") == "offered_human":
+        return "repeated_fallback", NORMAL  # accepted after two misses
     return "not_solved", NORMAL
 
 
@@ -139,6 +141,7 @@ async def hand_over(
     logger.info("Handoff %s for %s: %s/%s", reference, tracker.sender_id, reason, priority)
     return [
         SlotSet("ticket_id", reference),
+        SlotSet("fallback_stage", None),
         ActiveLoop(None),
         SlotSet("requested_slot", None),
         *reset_flow_events(),
@@ -172,7 +175,8 @@ class ActionHandoff(Action):
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many user messages in a row, up to the latest, the model did not understand."""
+    """How many messages in a row, up to the latest, the model did not
+    understand; a "none of these" to the suggestions does not break the run."""
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") == "restart":
@@ -180,6 +184,8 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
         if event.get("event") != "user":
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent == "deny":
+            continue
         if intent != "nlu_fallback":
             break
         count += 1
@@ -187,7 +193,10 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
 
 
 class ActionHandleFallback(Action):
-    """First miss: ask to rephrase. Second miss in a row: hand over."""
+    """Two-stage fallback. First miss: "did you mean ...?" with the model's best
+    guesses, described in the user's language (or, without any, a request to
+    rephrase); "none of these" gets the request to rephrase (a rule). Second
+    miss: the offer of a person."""
 
     def name(self) -> Text:
         return "action_handle_fallback"
@@ -196,6 +205,12 @@ class ActionHandleFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF:
-            return await hand_over(dispatcher, tracker, "repeated_fallback", NORMAL)
-        dispatcher.utter_message(response="utter_ask_rephrase")
-        return []
+            dispatcher.utter_message(response="utter_offer_human_after_misses")
+            return [SlotSet("fallback_stage", "offered_human")]
+        guesses = suggestions.candidates(tracker.latest_message)
+        if not guesses:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return [SlotSet("fallback_stage", None)]
+        dispatcher.utter_message(response="utter_did_you_mean",
+                                 buttons=suggestions.buttons(guesses, tracker.get_slot("language")))
+        return [SlotSet("fallback_stage", "suggested")]

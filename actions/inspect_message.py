@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, detect_language
-from actions import lender_settings
+from actions import frustration, lender_settings
 from actions.lender_settings import LenderSettings
 from actions.privacy import secret_kinds
 
@@ -37,6 +37,14 @@ class ActionInspectMessage(Action):
 
         events += [SlotSet(name, value) for name, value in lender_slots(lender_settings.current(), language).items()
                    if tracker.get_slot(name) != value]
+
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if tracker.get_slot("fallback_stage") and intent not in ("nlu_fallback", "deny", "affirm"):
+            events.append(SlotSet("fallback_stage", None))  # understood again
+
+        signs = ",".join(frustration.signals(tracker.events)) or None
+        if signs or tracker.get_slot("frustration"):
+            events.append(SlotSet("frustration", signs))
 
         kinds = ",".join(secret_kinds(text)) or None
         # Set on every message with a secret, even the same kind again, so the
@@ -76,9 +84,32 @@ def page_language(tracker: Tracker) -> Optional[Text]:
     return language if language in SUPPORTED_LANGUAGES else None
 
 
+OFFERS = ("utter_offer_human_frustrated", "utter_offer_human_after_misses", "utter_offer_human")
+
+
+def recently_offered_a_person(tracker: Tracker, user_turns: int = 3) -> bool:
+    """Offered in the latest few turns already: once is help, each time is nagging."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen += 1
+            if seen > user_turns:
+                return False
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") in OFFERS:
+            return True
+    return False
+
+
 class ValidateSlotMappings(ValidationAction):
     def name(self) -> Text:
         return "action_validate_slot_mappings"
+
+    def validate_frustration(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if value and not recently_offered_a_person(tracker):
+            dispatcher.utter_message(response="utter_offer_human_frustrated")
+        return {"frustration": value}
 
     def validate_sensitive_data_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

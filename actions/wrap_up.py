@@ -1,4 +1,4 @@
-"""The end of a guided flow: solved → prevention tip and goodbye; a human
+"""The end of a guided flow: solved → prevention tip and a rating; a human
 declined → the offer stays open. Both forget the flow's answers."""
 from typing import List, Text
 
@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.flow_state import reset_flow_events
+from actions.satisfaction import ask_for_rating
 
 GENERIC_TIP = "utter_prevention_generic"
 
@@ -28,8 +29,7 @@ class ActionCloseSolved(Action):
         dispatcher.utter_message(response="utter_glad_solved")
         tip = prevention_tip(tracker.get_slot("problem"), domain.get("responses", {}))
         dispatcher.utter_message(response=tip)
-        dispatcher.utter_message(response="utter_goodbye")
-        return reset_flow_events()
+        return reset_flow_events() + ask_for_rating(dispatcher, tracker)
 
 
 class ActionDeclineHuman(Action):

@@ -55,6 +55,19 @@ def parse_due_soon(text: Optional[Text]) -> Optional[bool]:
     return parse_yes_no(text)
 
 
+def _asked_again_already(tracker: Tracker) -> bool:
+    """The bot's last words before the latest message asked for a yes or no again."""
+    before_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if before_latest:
+                return False
+            before_latest = True
+        elif before_latest and event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action") == "utter_please_answer_yes_no"
+    return False
+
+
 def _plain_typed_answer(tracker: Optional[Tracker], parser) -> Optional[bool]:
     """A typed answer that plainly says yes or no, when the model read the
     message as a problem rather than a yes/no: "能登录，密码还记得" looks like a
@@ -90,6 +103,9 @@ class YesNoFormValidation(FormValidationAction, ABC):
             answer = plain
         if answer is None:
             dispatcher.utter_message(response="utter_please_answer_yes_no")
+            if tracker is not None and _asked_again_already(tracker):
+                # Two answers in a row the bot could not read: offer a person.
+                dispatcher.utter_message(response="utter_offer_human_frustrated")
         return {slot_name: answer}
 
     @staticmethod

@@ -38,15 +38,19 @@ class RasaApi:
         ).json()
 
     def resume(self, conversation_id: str) -> List[Dict[str, Any]]:
-        """End the pause, and let the bot tell the user it is back (in their
-        language, pushed to the widget when the user is on socket.io)."""
+        """End the pause, let the bot tell the user it is back (in their
+        language, pushed to the widget when the user is on socket.io), and ask
+        them to rate the agent's help."""
         self._call("POST", f"/conversations/{conversation_id}/tracker/events",
                    json={"event": "resume"})
-        response = self._call(
-            "POST", f"/conversations/{conversation_id}/execute",
-            params={"output_channel": "latest"}, json={"name": "utter_back_with_bot"},
-        )
-        return response.json().get("messages", [])
+        messages = []
+        for action in ("utter_back_with_bot", "action_ask_rating"):
+            response = self._call(
+                "POST", f"/conversations/{conversation_id}/execute",
+                params={"output_channel": "latest"}, json={"name": action},
+            )
+            messages += response.json().get("messages", [])
+        return messages
 
 
 def _read_token_file() -> Optional[str]:

@@ -252,3 +252,19 @@ def known_intents() -> List[str]:
         for intent in (yaml.safe_load(path.read_text()) or {}).get("intents") or []:
             found.add(intent if isinstance(intent, str) else next(iter(intent)))
     return sorted(found)
+
+
+def ratings_summary(since: datetime, url: Optional[str] = None) -> Dict[str, Dict[str, Dict[str, Any]]]:
+    """Borrowers' ratings since `since`: count and average score per source
+    ("bot": a flow ended solved, "agent": after an agent) and language."""
+    with engine(url or os.environ.get("TICKET_STORE_URL") or DEFAULT_URL).connect() as connection:
+        if not sa.inspect(connection).has_table("ratings"):
+            return {}  # nobody has rated yet on this database
+        ratings = sa.Table("ratings", sa.MetaData(), autoload_with=connection)
+        rows = connection.execute(
+            sa.select(ratings.c.source, ratings.c.language, sa.func.count(), sa.func.avg(ratings.c.score))
+            .where(ratings.c.created_at >= since).group_by(ratings.c.source, ratings.c.language))
+        summary: Dict[str, Dict[str, Dict[str, Any]]] = defaultdict(dict)
+        for source, language, count, average in rows:
+            summary[source][language] = {"count": count, "average": round(float(average), 2)}
+    return dict(summary)

@@ -89,18 +89,49 @@ def test_consecutive_fallbacks_count_only_the_latest_run():
     assert consecutive_fallbacks(make_tracker("hi", "greet")) == 0
 
 
-async def test_first_fallback_asks_to_rephrase(store, dispatcher, domain):
-    events = await ActionHandleFallback().run(dispatcher, make_tracker("???", "nlu_fallback"), domain)
+def unsure(text, ranking, language="en", events=None):
+    tracker = make_tracker(text, "nlu_fallback", slots={"language": language}, events=events)
+    tracker.latest_message["intent_ranking"] = [{"name": n, "confidence": c} for n, c in ranking]
+    return tracker
+
+
+RANKING = [("nlu_fallback", 0.4), ("report_login_failed", 0.31), ("report_no_verification_code", 0.22),
+           ("greet", 0.2), ("report_phone_changed", 0.12), ("report_fraud", 0.01)]
+
+
+@pytest.mark.parametrize("language, titles", [
+    ("en", ["I can't log in", "The SMS code doesn't arrive", "I changed my phone number", "None of these"]),
+    ("zh", ["登录不上", "收不到验证码", "我换了手机号", "都不是"]),
+])
+async def test_first_miss_offers_the_likely_problems_in_the_users_language(store, dispatcher, domain, language, titles):
+    events = await ActionHandleFallback().run(dispatcher, unsure("app code thing??", RANKING, language), domain)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_did_you_mean"
+    assert [b["title"] for b in message["buttons"]] == titles  # descriptions, never intent names
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/report_login_failed", "/report_no_verification_code", "/report_phone_changed", "/deny"]
+    assert slot_events(events) == {"fallback_stage": "suggested"} and store.list() == []
+
+
+async def test_first_miss_without_a_likely_problem_asks_to_rephrase(store, dispatcher, domain):
+    events = await ActionHandleFallback().run(dispatcher, unsure("???", [("nlu_fallback", 0.9), ("greet", 0.1)]), domain)
     assert responses(dispatcher) == ["utter_ask_rephrase"]
-    assert events == [] and store.list() == []
+    assert slot_events(events) == {"fallback_stage": None}
 
 
-async def test_second_fallback_in_a_row_hands_over(store, dispatcher, domain):
-    tracker = make_tracker("???", "nlu_fallback", events=[user_event("asdf", "nlu_fallback")])
-    events = await ActionHandleFallback().run(dispatcher, tracker, domain)
+async def test_second_miss_offers_a_person_even_after_none_of_these(store, dispatcher, domain):
+    earlier = [user_event("asdf", "nlu_fallback"), user_event("/deny", "deny")]
+    events = await ActionHandleFallback().run(dispatcher, unsure("qwer", RANKING, events=earlier), domain)
+    assert responses(dispatcher) == ["utter_offer_human_after_misses"]
+    assert slot_events(events) == {"fallback_stage": "offered_human"} and store.list() == []
+
+
+async def test_a_person_accepted_after_two_misses_is_a_repeated_fallback_ticket(store, dispatcher, domain):
+    tracker = make_tracker("yes", "affirm", slots={"fallback_stage": "offered_human"})
+    events = await ActionHandoff().run(dispatcher, tracker, domain)
     [ticket] = store.list()
     assert ticket["reason"] == "repeated_fallback"
-    assert events[-1]["event"] == "pause"
+    assert slot_events(events)["fallback_stage"] is None and events[-1]["event"] == "pause"
 
 
 @pytest.mark.parametrize("now, language, response, detail", [

@@ -1,5 +1,6 @@
 from actions.inspect_message import ActionInspectMessage, ValidateSlotMappings, lender_slots
 from actions.lender_settings import current
+from rasa_sdk.executor import CollectingDispatcher
 from tests.actions.conftest import make_tracker, responses, slot_events, user_event
 
 
@@ -85,3 +86,26 @@ async def test_the_lenders_settings_come_in_the_conversations_language(dispatche
     # Already filled and the language unchanged: nothing set again.
     tracker = make_tracker("还有别的办法吗", slots={"language": "zh", **filled})
     assert await ActionInspectMessage().run(dispatcher, tracker, domain) == []
+
+
+async def test_a_frustrated_borrower_is_offered_a_person_once(dispatcher, domain):
+    events = await ActionInspectMessage().run(dispatcher, make_tracker("妈的 又登不上"), domain)
+    assert own(events)["frustration"] == "swearing"
+    ValidateSlotMappings().validate_frustration("swearing", dispatcher, make_tracker("妈的 又登不上"), domain)
+    assert responses(dispatcher) == ["utter_offer_human_frustrated"]
+    offered = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_offer_human_frustrated"}}]
+    again = CollectingDispatcher()
+    ValidateSlotMappings().validate_frustration(
+        "shouting", again, make_tracker("WHY IS THIS SO HARD", events=offered), domain)
+    assert again.messages == []  # offered a moment ago: not again
+
+
+async def test_two_unreadable_answers_in_a_row_bring_the_offer(dispatcher, domain):
+    from actions.phone_changed import ValidatePhoneChangedForm
+
+    asked_again = [user_event("hmm", "nlu_fallback"),
+                   {"event": "bot", "text": "yes or no?", "metadata": {"utter_action": "utter_please_answer_yes_no"}}]
+    tracker = make_tracker("whatever", "nlu_fallback", events=asked_again, active_loop="phone_changed_form",
+                           new_slots={"repayment_due_soon": "whatever", "requested_slot": "repayment_due_soon"})
+    await ValidatePhoneChangedForm().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_please_answer_yes_no", "utter_offer_human_frustrated"]

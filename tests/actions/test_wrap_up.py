@@ -8,10 +8,10 @@ def test_prevention_tip_per_problem(domain):
     assert prevention_tip(None, domain["responses"]) == "utter_prevention_generic"
 
 
-async def test_solved_gives_tip_goodbye_and_forgets_answers(dispatcher, domain):
+async def test_solved_gives_tip_asks_for_a_rating_and_forgets_answers(dispatcher, domain):
     tracker = make_tracker("yes", "affirm", slots={"problem": "id_expired", "has_new_id": True})
     events = await ActionCloseSolved().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_glad_solved", "utter_prevention_id_expired", "utter_goodbye"]
+    assert responses(dispatcher) == ["utter_glad_solved", "utter_prevention_id_expired", "utter_ask_rating"]
     slots = slot_events(events)
     assert slots["has_new_id"] is None and slots["next_step"] is None
 

@@ -100,7 +100,14 @@ def test_lead_labels_failures_and_exports_rasa_training_data(stores, lead_client
 
 
 def test_numbers_page_draws_with_the_local_chart_library(stores, agent_client):
+    from actions.ratings import RatingStore
+
+    ratings = RatingStore(stores[0])
+    ratings.add("c-1", 5, "bot", "en")
+    ratings.add("c-2", 4, "bot", "en")
+    ratings.add("c-3", 2, "agent", "zh", "BH-ABC234")
     page = agent_client.get(reverse("numbers")).content.decode()
+    assert "bot: en 4.5 (2)" in page and "agent: zh 2.0 (1)" in page
     assert "/static/vendor/chart.umd.js" in page and 'id="figures"' in page
     assert "http://" not in page.replace("http://testserver", "") and "https://" not in page
 

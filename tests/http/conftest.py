@@ -3,6 +3,7 @@ whole HTTP test session, on a throw-away SQLite file."""
 import os
 import pathlib
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,6 +35,7 @@ class Servers:
     log_dir: pathlib.Path
     session_key: str
     page_origin: str  # the only origin allowed to talk to the servers from a browser
+    lender_settings: pathlib.Path  # a copy of lender.yml the action server reads
 
     def say(self, sender: str, message: str, timeout: float = 30):
         response = requests.post(
@@ -68,7 +70,10 @@ def servers(tmp_path_factory):
         f'tracker_store:\n  type: stores.masked_tracker_store.MaskedSQLTrackerStore\n'
         f'  dialect: "sqlite"\n  db: "{db_path}"\n'
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TICKET_STORE_URL": db_url, "SESSION_KEY": session_key,
+    lender_settings = work / "lender.yml"
+    shutil.copy(ROOT / "lender.yml", lender_settings)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LENDER_SETTINGS": str(lender_settings),
+           "TICKET_STORE_URL": db_url, "SESSION_KEY": session_key,
            "RASA_TELEMETRY_ENABLED": "false", "CORS_ORIGINS": page_origin}
     action_log, rasa_log = work / "actions.log", work / "rasa.log"
     processes = []
@@ -87,7 +92,7 @@ def servers(tmp_path_factory):
         wait_until_up(f"http://127.0.0.1:{action_port}/health", processes[0], action_log)
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log)
         yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
-                      token, db_url, work, session_key, page_origin)
+                      token, db_url, work, session_key, page_origin, lender_settings)
     finally:
         for process in processes:
             if process.poll() is None:

@@ -60,7 +60,17 @@ def test_take_reply_resolve_and_the_bot_is_back(servers, sender, console, langua
     after_resume = tracker["events"][[e["event"] for e in tracker["events"]].index("resume"):]
     assert any(e["event"] == "bot" and back in (e.get("text") or "") for e in after_resume)
     assert tickets.get_store().get(reference)["status"] == "resolved"
-    assert servers.say(sender, "thanks")  # the bot answers again
+    # ... and asks how the agent did; the rating is kept with the ticket.
+    assert any(e["event"] == "bot" and (e.get("metadata") or {}).get("utter_action") == "utter_ask_rating"
+               for e in after_resume)
+    comment_question = servers.say(sender, '/rate{"rating_score": "4"}')
+    assert any(b["payload"] == "/deny" for m in comment_question for b in m.get("buttons", []))
+    assert servers.say(sender, "Mei was quick and kind")  # the comment, then thanks
+    from actions.ratings import RatingStore
+
+    [rating] = RatingStore(servers.db_url).for_conversation(sender)
+    assert (rating["score"], rating["source"], rating["ticket_reference"]) == (4, "agent", reference)
+    assert rating["comment"] == "Mei was quick and kind"
 
     # The transcript the console shows has it all, in order.
     turns = records.load_conversation(sender).turns

@@ -6,6 +6,8 @@
  *     status line follows the language of the bot's latest reply;
  *   - a handoff shows "waiting for an agent" with the ticket reference until the
  *     bot says it is back; replies from a person are marked as such;
+ *   - a "Start over" button in the header (hidden while waiting for an agent,
+ *     when the conversation belongs to the person who will answer);
  *   - the conversation survives reloads (rasa-webchat keeps the session token
  *     and the messages in localStorage; the server maps the token to the
  *     conversation, so no one else can join it).
@@ -64,8 +66,12 @@
     else window.localStorage.removeItem(HANDOFF_KEY);
   }
 
-  function StatusLine(lang) {
+  function StatusLine(lang, onStartOver) {
     this.lang = lang;
+    this.restart = document.createElement('button');
+    this.restart.type = 'button';
+    this.restart.className = 'bh-start-over';
+    this.restart.addEventListener('click', function () { onStartOver(); });
     this.node = document.createElement('div');
     this.node.className = 'bh-status';
     this.node.setAttribute('role', 'status');
@@ -84,12 +90,18 @@
     if (header && header.nextSibling !== this.node) {
       header.parentNode.insertBefore(this.node, header.nextSibling);
     }
+    var title = document.querySelector('.rw-conversation-container .rw-header');
+    if (title && this.restart.parentNode !== title) {
+      title.appendChild(this.restart);
+    }
   };
 
   StatusLine.prototype.render = function () {
     var state = readHandoff();
     var text = TEXT[this.lang];
     document.documentElement.setAttribute('data-bh-lang', this.lang);
+    this.restart.textContent = text.startOver;
+    this.restart.hidden = Boolean(state);
     if (!state) {
       this.node.hidden = true;
       this.node.textContent = '';
@@ -134,8 +146,12 @@
     if (!server) throw new Error('Borrower Help: set the assistant\'s address in options.server');
     var lang = pageLanguage(options.lang);
     var text = TEXT[lang];
-    var status = new StatusLine(lang);
     var widget = { current: null };
+    var status = new StatusLine(lang, function () {
+      if (widget.current && widget.current.sendMessage) {
+        widget.current.sendMessage('/start_over', TEXT[status.lang].startOver);
+      }
+    });
 
     window.WebChat.default({
       socketUrl: server,

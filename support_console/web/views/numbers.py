@@ -1,6 +1,6 @@
 """Numbers at a glance, per language: conversations per day, the share solved
-without a human, handoffs by reason, the fallback rate (Chart.js, served
-from this server)."""
+without a human, handoffs by reason, the fallback rate, borrowers' ratings
+(Chart.js, served from this server)."""
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
@@ -21,5 +21,6 @@ def numbers(request: HttpRequest) -> HttpResponse:
         if ticket["created_at"] >= since:
             by_reason[ticket["reason"]][ticket["language"]] += 1
     figures["handoffs"] = {reason: dict(counts) for reason, counts in sorted(by_reason.items())}
+    figures["ratings"] = records.ratings_summary(since)
     return render(request, "console/numbers.html", {
         "figures": figures, "days": DAYS})

@@ -39,4 +39,16 @@
                          data: languages.map(function (l) { return percent(figures.fallback_rate[l]); }) }] },
     options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
   });
+  var sources = ['bot', 'agent'];
+  new Chart(document.getElementById('ratings'), {
+    type: 'bar',
+    data: { labels: ['After the bot solved it', 'After an agent'],
+            datasets: languages.map(function (l) {
+              return dataset(l, sources.map(function (s) {
+                var r = (figures.ratings[s] || {})[l];
+                return r ? r.average : null;
+              }));
+            }) },
+    options: { scales: { y: { min: 0, max: 5 } } }
+  });
 })();

@@ -1,0 +1,38 @@
+"""Starting again ("start over", "重新开始", the widget's button): the flow
+in progress is dropped and every answer forgotten, the language kept, and
+the bot greets as at the start. The transcript keeps what was said before."""
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.language import DEFAULT_LANGUAGE
+
+
+class ActionStartOver(Action):
+    def name(self) -> Text:
+        return "action_start_over"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_started_over")
+        dispatcher.utter_message(response="utter_greet")
+        language = tracker.get_slot("language") or DEFAULT_LANGUAGE
+        return [ActiveLoop(None), AllSlotsReset(), SlotSet("language", language)]
+
+
+class ActionCoreFallback(Action):
+    """The message was understood but the bot is unsure what to do next:
+    say so and offer the main topics (not the "did you mean" of an NLU miss)."""
+
+    def name(self) -> Text:
+        return "action_core_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_core_fallback")
+        return []
