@@ -14,8 +14,12 @@ from actions.ratings import AGENT, BOT, get_rating_store, parse_score
 logger = logging.getLogger(__name__)
 
 
+SCORE_BUTTONS = [{"title": f"⭐ {score}", "payload": f'/rate{{"rating_score": "{score}"}}'}
+                 for score in range(1, 6)]
+
+
 def ask_for_rating(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    dispatcher.utter_message(response="utter_ask_rating")
+    dispatcher.utter_message(response="utter_ask_rating", buttons=SCORE_BUTTONS)
     return [SlotSet("rating_score", None), SlotSet("rating_stored", None), SlotSet("rating_id", None)]
 
 

@@ -50,6 +50,11 @@ class RasaApi:
                 params={"output_channel": "latest"}, json={"name": action},
             )
             messages += response.json().get("messages", [])
+        # /execute does not end the bot's turn: say it now waits for the
+        # borrower, as after any turn, so the next message is understood in
+        # context (e.g. a rating after the question).
+        self._call("POST", f"/conversations/{conversation_id}/tracker/events",
+                   json={"event": "action", "name": "action_listen"})
         return messages
 
 

@@ -55,7 +55,10 @@ def test_phone_changed_in_chinese_then_reload_then_a_human_in_english(
     screenshot(page, "2-steps-zh")
     click_reply(page, "解决了")
     bot_says(page, "备用|自动扣款|及时")  # the prevention tip
-    bot_says(page, "随时回来找我")  # and goodbye: the flow is over
+    bot_says(page, "点一下打分")  # and a rating, one tap
+    click_reply(page, "⭐ 5")
+    click_reply(page, "不用了")  # no comment
+    bot_says(page, "感谢您的反馈")
     messages_before = page.locator(".rw-message").count()
     screenshot(page, "3-solved-zh")
 
@@ -107,6 +110,9 @@ def test_the_english_page_opens_the_widget_in_english(context, page_url, screens
     click_reply(page, "Ways to repay")
     bot_says(page, "bank transfer|Alipay|WeChat")
     screenshot(page, "ways-to-repay-en")
+    page.locator(".bh-start-over").click()
+    bot_says(page, "Let's start again")
+    expect(page.locator(".rw-client", has_text="Start over")).to_be_visible()
     assert context.outside_requests == []
 
 
