@@ -28,10 +28,10 @@ CHANNELS: Dict[Text, Tuple[Text, Text, bool]] = {
     "alipay": ("Alipay (auto-debit)", "支付宝（自动扣款）", True),
     "wechat_pay": ("WeChat Pay (auto-debit)", "微信支付（自动扣款）", True),
     "unionpay_quickpass": ("UnionPay QuickPass", "云闪付", True),
-    "bank_transfer": ("bank transfer to the repayment account in your loan contract",
+    "bank_transfer": ("Bank transfer to the repayment account in your loan contract",
                       "银行转账到借款合同里的还款账户", True),
-    "atm": ("cash deposit at an ATM to your bound card before the debit", "在ATM把钱存进已绑定的银行卡，等待扣款", True),
-    "bank_counter": ("the counter of your bank", "到银行柜台办理", True),
+    "atm": ("Cash deposit at an ATM to your bound card before the debit", "在ATM把钱存进已绑定的银行卡，等待扣款", True),
+    "bank_counter": ("At the counter of your bank", "到银行柜台办理", True),
 }
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
 

@@ -19,7 +19,7 @@ def test_a_changed_settings_file_changes_the_answers_without_retraining(servers,
         assert "Harbor Loans" in "\n".join(texts(servers.say(other, "hello")))
         assert "港湾贷" in "\n".join(texts(servers.say(other + "-zh", "你好")))
         options = "\n".join(texts(servers.say(other, "what are the ways to repay")))
-        assert "bank transfer" in options and "Alipay" not in options
+        assert "bank transfer" in options.lower() and "Alipay" not in options
     finally:
         settings["brand"] = {"en": "Lumen Credit", "zh": "明灯信贷"}
         settings["repayment_channels"] = ["app", "alipay", "wechat_pay", "unionpay_quickpass", "bank_transfer",
