@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.history import turn_before_latest_message
 from actions.ratings import AGENT, BOT, get_rating_store, parse_score
 
 logger = logging.getLogger(__name__)
@@ -61,16 +62,9 @@ class ActionStoreRating(Action):
 
 
 def rating_source_before_this_turn(tracker: Tracker) -> Text:
-    """Where the rating question came from: look past the rating message itself."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return BOT
-            seen_user = True
-        elif event.get("event") == "resume":
-            return AGENT
-    return BOT
+    """"agent" when the rating question followed the end of an agent's takeover."""
+    resumed = any(e.get("event") == "resume" for e in turn_before_latest_message(tracker))
+    return AGENT if resumed else BOT
 
 
 class ValidateRatingCommentForm(FormValidationAction):

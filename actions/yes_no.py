@@ -11,6 +11,8 @@ from typing import Any, Dict, Optional, Text
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.history import turn_before_latest_message
+
 _UNSURE = re.compile(r"not sure|no idea|don't know|dunno|maybe|不确定|不知道|不清楚|也许", re.I)
 _YES = re.compile(
     r"^\s*((y|ya|yes|yeah|yep|yup|sure|ok|okay|correct|right|of course)\b|"
@@ -57,15 +59,8 @@ def parse_due_soon(text: Optional[Text]) -> Optional[bool]:
 
 def _asked_again_already(tracker: Tracker) -> bool:
     """The bot's last words before the latest message asked for a yes or no again."""
-    before_latest = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if before_latest:
-                return False
-            before_latest = True
-        elif before_latest and event.get("event") == "bot":
-            return (event.get("metadata") or {}).get("utter_action") == "utter_please_answer_yes_no"
-    return False
+    said = [e for e in turn_before_latest_message(tracker) if e.get("event") == "bot"]
+    return bool(said) and (said[-1].get("metadata") or {}).get("utter_action") == "utter_please_answer_yes_no"
 
 
 def _plain_typed_answer(tracker: Optional[Tracker], parser) -> Optional[bool]:
