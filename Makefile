@@ -106,7 +106,7 @@ run: $(MODEL) $(WIDGET) console var/auth-token
 	echo "Lender demo page with the chat widget: http://localhost:$(WIDGET_PORT)/?lang=en (or ?lang=zh)"; \
 	echo "Support console: http://localhost:$(CONSOLE_PORT)/ (users: make console-user NAME=... ROLE=agent|lead)"; \
 	$(BIN)/rasa run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
-		--enable-api --auth-token "$(AUTH_TOKEN)" --cors $(CORS_ORIGINS) \
+		--enable-api --auth-token="$(AUTH_TOKEN)" --cors $(CORS_ORIGINS) \
 		--endpoints endpoints.yml --credentials credentials.yml
 
 # The production shape: several Rasa servers behind nginx on PostgreSQL, Redis

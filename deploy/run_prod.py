@@ -132,7 +132,7 @@ class Cluster:
         cors = self.env.get("CORS_ORIGINS", "").split() or ["http://localhost:8080"]
         process = self._spawn(f"rasa-{port}", [
             str(BIN / "rasa"), "run", "--model", str(self.model), "--interface", "127.0.0.1",
-            "--port", str(port), "--enable-api", "--auth-token", self.token,
+            "--port", str(port), "--enable-api", f"--auth-token={self.token}",  # "=": it may start with "-"
             "--endpoints", str(DEPLOY / "endpoints.prod.yml"),
             "--credentials", str(ROOT / "credentials.yml"), "--cors", *cors])
         self.rasa[port] = process

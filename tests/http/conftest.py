@@ -84,7 +84,7 @@ def servers(tmp_path_factory):
             start_new_session=True))
         processes.append(subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1",
-             "--port", str(rasa_port), "--enable-api", "--auth-token", token,
+             "--port", str(rasa_port), "--enable-api", f"--auth-token={token}",  # "=": a token may start with "-"
              "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
              "--cors", page_origin],
             cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
