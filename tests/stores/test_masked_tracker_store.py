@@ -6,6 +6,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from stores.masked_tracker_store import MaskedSQLTrackerStore
+from tests.actions.test_tickets import postgres_url  # noqa: F401  (a throw-away database)
 
 VALID_ID = "11010519491231002X"
 DOMAIN = Domain.from_yaml("""
@@ -55,3 +56,20 @@ async def test_a_conversation_read_back_and_saved_again_is_not_duplicated(tmp_pa
     await store.save(again)
     final = await store.retrieve("b-2")
     assert [e.text for e in final.events if isinstance(e, UserUttered)] == ["验证码 ******", "thanks"]
+
+
+async def test_the_same_on_postgresql(postgres_url):  # noqa: F811
+    """The production shape keeps conversations in PostgreSQL: masked there too."""
+    from sqlalchemy.engine import make_url
+
+    parts = make_url(postgres_url)
+    store = MaskedSQLTrackerStore(domain=DOMAIN, dialect="postgresql", host=parts.host, port=parts.port,
+                                  username=parts.username, db=parts.database)
+    await store.save(DialogueStateTracker.from_events("b-pg", [
+        UserUttered(f"ID {VALID_ID}, +86 138 1234 5678", {"name": "report_id_expired", "confidence": 0.9})]))
+    kept = await store.retrieve("b-pg")
+    assert [e.text for e in kept.events if isinstance(e, UserUttered)] == ["ID 110***********002X, +86 138****5678"]
+    with store.engine.connect() as connection:
+        raw = connection.execute(sa.text("SELECT string_agg(data, '') FROM events")).scalar()
+    assert VALID_ID not in raw and "12345678" not in raw
+    store.engine.dispose()
