@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Text
 import sqlalchemy as sa
 
 from actions.privacy import mask
-from actions.tickets import get_store
+from actions.tickets import store_url
 
 BOT, AGENT = "bot", "agent"
 MAX_COMMENT_CHARS = 1000
@@ -64,7 +64,7 @@ def parse_score(text: Optional[Text]) -> Optional[int]:
 
 class RatingStore:
     def __init__(self, url: Optional[Text] = None) -> None:
-        self.engine = sa.create_engine(url or get_store().url, pool_pre_ping=True, future=True)
+        self.engine = sa.create_engine(url or store_url(), pool_pre_ping=True, future=True)
         metadata.create_all(self.engine)
 
     def add(self, conversation_id: Text, score: int, source: Text, language: Text,

@@ -40,6 +40,12 @@ tickets = sa.Table(
 )
 
 
+def store_url() -> Text:
+    """Where tickets (and ratings, beside them) are kept: $TICKET_STORE_URL,
+    else the SQLite file of the embedded default."""
+    return os.environ.get("TICKET_STORE_URL") or DEFAULT_URL
+
+
 def new_reference() -> Text:
     return "BH-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
 
@@ -50,7 +56,7 @@ def _now() -> datetime:
 
 class TicketStore:
     def __init__(self, url: Optional[Text] = None) -> None:
-        self.url = url or os.environ.get("TICKET_STORE_URL", DEFAULT_URL)
+        self.url = url or store_url()
         if self.url.startswith("sqlite:///"):
             folder = os.path.dirname(self.url[len("sqlite:///") :])
             if folder:

@@ -17,7 +17,8 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import sqlalchemy as sa
 import yaml
 
-DEFAULT_URL = "sqlite:///var/borrower_help.db"
+from actions.tickets import store_url
+
 DOMAIN = pathlib.Path(__file__).resolve().parents[1] / "domain"
 # Below this NLU confidence a message counts as a possible failure even when
 # it was not sent to the fallback (FallbackClassifier is at 0.4).
@@ -29,7 +30,8 @@ _engines: Dict[str, sa.engine.Engine] = {}
 
 
 def tracker_store_url() -> str:
-    return os.environ.get("TRACKER_STORE_URL") or os.environ.get("TICKET_STORE_URL") or DEFAULT_URL
+    """The tracker store's database; by default the one beside the tickets."""
+    return os.environ.get("TRACKER_STORE_URL") or store_url()
 
 
 def engine(url: Optional[str] = None) -> sa.engine.Engine:
@@ -257,7 +259,7 @@ def known_intents() -> List[str]:
 def ratings_summary(since: datetime, url: Optional[str] = None) -> Dict[str, Dict[str, Dict[str, Any]]]:
     """Borrowers' ratings since `since`: count and average score per source
     ("bot": a flow ended solved, "agent": after an agent) and language."""
-    with engine(url or os.environ.get("TICKET_STORE_URL") or DEFAULT_URL).connect() as connection:
+    with engine(url or store_url()).connect() as connection:
         if not sa.inspect(connection).has_table("ratings"):
             return {}  # nobody has rated yet on this database
         ratings = sa.Table("ratings", sa.MetaData(), autoload_with=connection)
