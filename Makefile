@@ -1,5 +1,9 @@
 # Borrower Help — the two commands are `make run` and `make test`.
-# Everything else is a step they use, also callable on its own.
+# Everything else is a step they use, also callable on its own. Every process
+# is started by the one launcher (python -m borrower_help.launcher); ports,
+# addresses and the database come from the environment (RASA_PORT,
+# ACTION_PORT, CONSOLE_PORT, WIDGET_PORT, DATABASE_URL, CORS_ORIGINS:
+# borrower_help/launcher/settings.py), never from here.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -7,16 +11,8 @@ SHELL := /bin/bash
 VENV        := .venv
 BIN         := $(VENV)/bin
 MODEL       := models/borrower-help.tar.gz
-RASA_PORT   ?= 5005
-ACTION_PORT ?= 5055
-WIDGET_PORT ?= 8080
-CONSOLE_PORT ?= 8000
 WIDGET      := widget/dist/webchat.js
 CHARTS      := support_console/assets/node_modules/chart.js/dist/chart.umd.js
-# Origins of the pages allowed to talk to the assistant from a browser (space
-# separated): Rasa's --cors for HTTP, and the socket.io channel for websockets.
-CORS_ORIGINS ?= http://localhost:$(WIDGET_PORT) http://127.0.0.1:$(WIDGET_PORT)
-export CORS_ORIGINS
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
@@ -28,15 +24,17 @@ export TF_DETERMINISTIC_OPS := 1
 # Python 3.10 (the newest Rasa 3.6 supports): on PATH, from pyenv, or from uv.
 PYTHON310 = $(shell scripts/find-python310.sh)
 
-TRAINING_INPUTS := config.yml $(shell find domain data components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
+TRAINING_INPUTS := config.yml $(shell find domain data rasa_extensions/components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help setup train widget console console-user run run-prod shell test test-unit test-stories test-http test-browser test-production validate eval bench-nlu bench-load clean
+.PHONY: help setup train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-lint validate eval bench-nlu bench-load clean
 
 help:
-	@echo "make run    set up, train if the data changed, start the assistant on localhost:$(RASA_PORT)"
-	@echo "make test   set up, train if needed, run every test"
-	@echo "make train  set up and train only      make shell  chat in the terminal"
-	@echo "make eval   NLU accuracy and macro-F1 per language on the held-out split"
+	@echo "make run       set up, train if the data changed, start the assistant (demo page on localhost:8080)"
+	@echo "make run-prod  the production shape: Rasa servers behind nginx on PostgreSQL, Redis, RabbitMQ"
+	@echo "make test      set up, train if needed, run every test"
+	@echo "make train     set up and train only      make shell  chat in the terminal"
+	@echo "make eval      NLU accuracy and macro-F1 per language on the held-out split"
+	@echo "make api-token a bearer token for Rasa's HTTP API (1 hour)"
 	@echo "make bench-nlu / bench-load   accuracy and load figures against stock Rasa (docs/benchmarks.md)"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -49,7 +47,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(BIN)/pip install --quiet --disable-pip-version-check \
 		-r requirements.txt -r requirements-dev.txt -c constraints.txt 2>&1 \
 		| grep -v "^WARNING: Location" || true
-	@$(BIN)/python -c "import rasa, rasa_sdk, jieba" || { echo "Dependency install failed."; exit 1; }
+	@$(BIN)/python -c "import rasa, rasa_sdk, jieba, alembic, axes" || { echo "Dependency install failed."; exit 1; }
 	@touch $@
 
 setup: $(BIN)/.installed
@@ -69,64 +67,45 @@ $(WIDGET): widget/package.json widget/package-lock.json widget/build.mjs
 
 widget: $(WIDGET)
 
-# The support console: Chart.js from npm (support_console/assets/package-lock.json)
-# and the console's own tables (var/console.db unless CONSOLE_DATABASE_URL).
+# The support console: Chart.js from npm (support_console/assets/package-lock.json).
 $(CHARTS): support_console/assets/package.json support_console/assets/package-lock.json
 	@command -v npm >/dev/null || { echo "Node.js and npm are needed for the console's charts (Debian: apt-get install nodejs npm)."; exit 1; }
 	@cd support_console/assets && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 console: $(BIN)/.installed $(CHARTS)
-	@$(BIN)/python -m support_console.manage migrate -v0
+	@umask 077 && $(BIN)/python -m support_console.manage migrate -v0
 
 # make console-user NAME=mei ROLE=agent|lead [SHOWN_AS="Mei Chen"]  (asks for the password)
 console-user: console
 	@test -n "$(NAME)" -a -n "$(ROLE)" || { echo "usage: make console-user NAME=mei ROLE=agent|lead [SHOWN_AS='Mei Chen']"; exit 1; }
 	@$(BIN)/python -m support_console.manage createuser "$(NAME)" --role "$(ROLE)" --name "$(SHOWN_AS)"
 
-var/auth-token:
-	@mkdir -p var
-	@$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > $@
-	@chmod 600 $@
+# A bearer token for Rasa's HTTP API (docs/api.md), valid for an hour.
+api-token: $(BIN)/.installed
+	@umask 077 && $(BIN)/python -m borrower_help.api_token
 
-# The HTTP API token: $RASA_AUTH_TOKEN, or one generated once into var/auth-token.
-AUTH_TOKEN = $${RASA_AUTH_TOKEN:-$$(cat var/auth-token)}
-
-run: $(MODEL) $(WIDGET) console var/auth-token
-	@mkdir -p var
-	@$(BIN)/python -m actions.lender_settings --check
-	@echo "HTTP API token: in var/auth-token (or \$$RASA_AUTH_TOKEN)"
-	@$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT) > var/actions.log 2>&1 & \
-	actions_pid=$$!; \
-	$(BIN)/python widget/serve.py --port $(WIDGET_PORT) --rasa-url http://127.0.0.1:$(RASA_PORT) > var/widget.log 2>&1 & \
-	widget_pid=$$!; \
-	RASA_URL=http://127.0.0.1:$(RASA_PORT) RASA_AUTH_TOKEN="$(AUTH_TOKEN)" $(BIN)/gunicorn support_console.wsgi \
-		--bind 127.0.0.1:$(CONSOLE_PORT) --workers 2 > var/console.log 2>&1 & \
-	console_pid=$$!; trap "kill $$actions_pid $$widget_pid $$console_pid 2>/dev/null" EXIT INT TERM; \
-	echo "Lender demo page with the chat widget: http://localhost:$(WIDGET_PORT)/?lang=en (or ?lang=zh)"; \
-	echo "Support console: http://localhost:$(CONSOLE_PORT)/ (users: make console-user NAME=... ROLE=agent|lead)"; \
-	$(BIN)/rasa run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
-		--enable-api --auth-token="$(AUTH_TOKEN)" --cors $(CORS_ORIGINS) \
-		--endpoints endpoints.yml --credentials credentials.yml
+run: $(MODEL) $(WIDGET) console
+	@umask 077 && $(BIN)/python -m borrower_help.launcher run
 
 # The production shape: several Rasa servers behind nginx on PostgreSQL, Redis
 # and RabbitMQ (README "Production shape"; settings in deploy/prod.env.example).
-run-prod: $(MODEL) $(WIDGET) var/auth-token
+run-prod: $(MODEL) $(WIDGET) console
 	@scripts/ensure-nginx.sh
-	@$(BIN)/python -m actions.lender_settings --check
-	$(BIN)/python deploy/run_prod.py
+	@umask 077 && $(BIN)/python -m borrower_help.launcher run-prod
 
 shell: $(MODEL)
-	@mkdir -p var
-	@$(BIN)/rasa run actions --actions actions --port $(ACTION_PORT) > var/actions.log 2>&1 & \
-	actions_pid=$$!; trap "kill $$actions_pid 2>/dev/null" EXIT INT TERM; \
-	$(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
+	@umask 077 && $(BIN)/python -m borrower_help.launcher shell
 
 validate: $(BIN)/.installed
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
+test-lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 test-unit: $(BIN)/.installed $(CHARTS)
-	$(BIN)/pytest tests/actions tests/components tests/channels tests/scripts tests/bench tests/stores tests/deploy tests/console -q
+	$(BIN)/pytest tests/core tests/actions tests/rasa_extensions tests/scripts tests/bench tests/deploy tests/console tests/launcher -q
 
 test-stories: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/ \
@@ -134,6 +113,10 @@ test-stories: $(MODEL)
 
 test-http: $(MODEL)
 	$(BIN)/pytest tests/http -q
+
+# The outside review's attacks, each against running servers.
+test-security: $(MODEL) $(WIDGET)
+	$(BIN)/pytest tests/security -q -rs
 
 # A real browser (Debian's Chromium driven by Playwright) on the demo page;
 # screenshots in test-output/browser/.
@@ -147,7 +130,7 @@ test-production: $(MODEL)
 	@scripts/ensure-nginx.sh
 	$(BIN)/pytest tests/production -q -rs
 
-test: validate test-unit test-stories test-http test-browser test-production
+test: validate test-lint test-unit test-stories test-http test-security test-browser test-production
 
 eval: $(BIN)/.installed
 	$(BIN)/python scripts/evaluate_nlu.py

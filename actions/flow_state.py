@@ -4,17 +4,11 @@ from typing import Dict, List, Text
 
 from rasa_sdk.events import EventType, SlotSet
 
-FLOW_SLOTS: Dict[Text, List[Text]] = {
-    "phone_changed": [
-        "repayment_due_soon",
-        "can_repay_now",
-        "can_log_in",
-        "old_number_reachable",
-    ],
-    "id_expired": ["has_new_id", "id_updated_in_app"],
-}
+from borrower_help.catalogue import ANSWER_SLOTS, FLOW_ANSWERS
 
-ALL_FLOW_SLOTS: List[Text] = [slot for slots in FLOW_SLOTS.values() for slot in slots]
+FLOW_SLOTS: Dict[Text, List[Text]] = {flow: list(answers) for flow, answers in FLOW_ANSWERS.items()}
+
+ALL_FLOW_SLOTS: List[Text] = ANSWER_SLOTS
 
 
 def reset_flow_events() -> List[EventType]:

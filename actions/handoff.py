@@ -13,30 +13,15 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import suggestions
 from actions.flow_state import ALL_FLOW_SLOTS, reset_flow_events
-from actions import lender_settings, opening_hours, suggestions
-from actions.helpdesk_webhook import post_in_background
-from actions.privacy import mask
-from actions.tickets import get_store
+from borrower_help import catalogue, hours, lender
+from borrower_help.catalogue import HANDOFF_BY_INTENT, HIGH, NORMAL
+from borrower_help.privacy import mask
+from borrower_help.storage.tickets import TicketStore
 
 logger = logging.getLogger(__name__)
 
-HIGH, NORMAL = "high", "normal"
-# Handoffs the user asked for by what they said.
-_REASON_BY_INTENT = {
-    "request_human": ("request_human", NORMAL),
-    "report_fraud": ("fraud", HIGH),
-    "file_complaint": ("complaint", HIGH),
-    "nlu_fallback": ("repeated_fallback", NORMAL),
-}
-_SLOT_LABELS = {
-    "repayment_due_soon": "repayment due within 3 days",
-    "can_repay_now": "can pay through a channel without SMS code",
-    "can_log_in": "can still log in",
-    "old_number_reachable": "old number reachable",
-    "has_new_id": "has the new ID card",
-    "id_updated_in_app": "new ID already uploaded in the app",
-}
 _ANSWER_INTENTS = {"affirm", "deny", "nlu_fallback"}
 FALLBACKS_BEFORE_HANDOFF = 2
 
@@ -44,8 +29,8 @@ FALLBACKS_BEFORE_HANDOFF = 2
 def handoff_reason(tracker: Tracker) -> Tuple[Text, Text]:
     """Why the conversation goes to a human, and how urgently."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if intent in _REASON_BY_INTENT:
-        return _REASON_BY_INTENT[intent]
+    if intent in HANDOFF_BY_INTENT:
+        return HANDOFF_BY_INTENT[intent]
     if tracker.get_slot("next_step") == "handoff":
         return "repayment_due", HIGH  # due soon and no way to pay in time
     if tracker.get_slot("problem") == "overdue_risk":
@@ -87,7 +72,7 @@ def build_summary(
     ]
     if slots:
         answers = "; ".join(
-            f"{_SLOT_LABELS.get(name, name)}: {'yes' if value else 'no'}"
+            f"{catalogue.ANSWER_LABELS.get(name, name)}: {'yes' if value else 'no'}"
             for name, value in slots.items()
         )
         lines.append(f"Answers: {answers}.")
@@ -112,7 +97,7 @@ async def hand_over(
     )
     try:
         ticket = await asyncio.to_thread(
-            get_store().create,
+            TicketStore().create,
             conversation_id=tracker.sender_id,
             reason=reason,
             priority=priority,
@@ -126,7 +111,6 @@ async def hand_over(
         dispatcher.utter_message(response="utter_handoff_failed")
         return []
 
-    post_in_background(ticket)  # the lender's own helpdesk, if configured
     reference = ticket["reference"]
     response = "utter_handoff_created_urgent" if priority == HIGH else "utter_handoff_created"
     dispatcher.utter_message(response=response, ticket_id=reference)
@@ -152,15 +136,15 @@ async def hand_over(
 async def tell_when_an_agent_comes(dispatcher: CollectingDispatcher, ticket: Dict[Text, Any],
                                    language: Text) -> None:
     """Within support hours: how many are ahead. Outside: when the team opens."""
-    settings = lender_settings.current()
-    moment = opening_hours.now()
-    if opening_hours.is_open(moment, settings):
-        ahead = await asyncio.to_thread(get_store().waiting_before, ticket)
+    settings = lender.current()
+    moment = hours.now()
+    if hours.is_open(moment, settings):
+        ahead = await asyncio.to_thread(TicketStore().waiting_before, ticket)
         dispatcher.utter_message(response="utter_handoff_agents_online", queue_ahead=ahead)
     else:
-        opening = opening_hours.next_opening(moment, settings)
+        opening = hours.next_opening(moment, settings)
         dispatcher.utter_message(response="utter_handoff_agents_offline",
-                                 opens_at=opening_hours.describe_opening(opening, moment, language, settings))
+                                 opens_at=hours.describe_opening(opening, moment, language, settings))
 
 
 class ActionHandoff(Action):
@@ -207,7 +191,7 @@ class ActionHandleFallback(Action):
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_HANDOFF:
             dispatcher.utter_message(response="utter_offer_human_after_misses")
             return [SlotSet("fallback_stage", "offered_human")]
-        guesses = suggestions.candidates(tracker.latest_message)
+        guesses = catalogue.suggestions(tracker.latest_message.get("intent_ranking") or [])
         if not guesses:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return [SlotSet("fallback_stage", None)]

@@ -15,10 +15,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, detect_language
-from actions import frustration, lender_settings
-from actions.lender_settings import LenderSettings
-from actions.privacy import secret_kinds
+from borrower_help import frustration, lender
+from borrower_help.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, detect_language
+from borrower_help.lender import LenderSettings
+from borrower_help.privacy import secret_kinds
 
 
 class ActionInspectMessage(Action):
@@ -35,7 +35,7 @@ class ActionInspectMessage(Action):
         if language != current:
             events.append(SlotSet("language", language))
 
-        events += [SlotSet(name, value) for name, value in lender_slots(lender_settings.current(), language).items()
+        events += [SlotSet(name, value) for name, value in lender_slots(lender.current(), language).items()
                    if tracker.get_slot(name) != value]
 
         intent = (tracker.latest_message.get("intent") or {}).get("name")

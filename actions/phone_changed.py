@@ -7,7 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.flow_state import FLOW_SLOTS
-from actions.yes_no import YesNoFormValidation, parse_due_soon
+from actions.yes_no import YesNoFormValidation
+from borrower_help.answers import parse_due_soon
 
 SLOTS = FLOW_SLOTS["phone_changed"]
 

@@ -2,15 +2,15 @@
 question follows a flow that ended solved, and an agent's resolved ticket)."""
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationResumed, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.history import turn_before_latest_message
-from actions.ratings import AGENT, BOT, get_rating_store, parse_score
+from borrower_help.answers import parse_score
+from borrower_help.storage.ratings import AGENT, BOT, RatingStore
 
 logger = logging.getLogger(__name__)
 
@@ -19,21 +19,28 @@ SCORE_BUTTONS = [{"title": f"⭐ {score}", "payload": f'/rate{{"rating_score": "
                  for score in range(1, 6)]
 
 
-def ask_for_rating(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def ask_for_rating(dispatcher: CollectingDispatcher, subject: Text = BOT) -> List[EventType]:
+    """Ask for a 1-5 rating of the bot's help or, after a ticket, the agent's.
+    What is rated is kept in a slot only actions set (rating_subject)."""
     dispatcher.utter_message(response="utter_ask_rating", buttons=SCORE_BUTTONS)
-    return [SlotSet("rating_score", None), SlotSet("rating_stored", None), SlotSet("rating_id", None)]
+    return [SlotSet("rating_score", None), SlotSet("rating_stored", None), SlotSet("rating_subject", subject)]
 
 
-class ActionAskRating(Action):
-    """Run by the console after an agent resolved the ticket (RasaApi.resume)."""
+class ActionBackFromAgent(Action):
+    """The console's one call when an agent resolves a ticket (RasaApi.resume):
+    the conversation is resumed, the bot says it is back in the borrower's
+    language (ending the widget's waiting state) and asks for a rating of
+    the agent's help; then it listens, so the next message is read as the
+    answer. One action: nothing is left half done."""
 
     def name(self) -> Text:
-        return "action_ask_rating"
+        return "action_back_from_agent"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        return ask_for_rating(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_back_with_bot")
+        return [ConversationResumed(), *ask_for_rating(dispatcher, AGENT), ActionExecuted("action_listen")]
 
 
 class ActionStoreRating(Action):
@@ -48,23 +55,17 @@ class ActionStoreRating(Action):
         if score is None:
             dispatcher.utter_message(response="utter_ask_rating_again")
             return [SlotSet("rating_stored", False)]
-        source = rating_source_before_this_turn(tracker)
+        source = AGENT if tracker.get_slot("rating_subject") == AGENT else BOT
         try:
-            rating_id = await asyncio.to_thread(
-                get_rating_store().add, tracker.sender_id, score, source,
+            await asyncio.to_thread(
+                RatingStore().add, tracker.sender_id, score, source,
                 tracker.get_slot("language") or "en",
                 tracker.get_slot("ticket_id") if source == AGENT else None)
         except Exception:  # the borrower is not to be bothered with our storage trouble
             logger.exception("Could not store the rating of %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_thanks_for_rating")
             return [SlotSet("rating_stored", False)]
-        return [SlotSet("rating_stored", True), SlotSet("rating_id", float(rating_id))]
-
-
-def rating_source_before_this_turn(tracker: Tracker) -> Text:
-    """"agent" when the rating question followed the end of an agent's takeover."""
-    resumed = any(e.get("event") == "resume" for e in turn_before_latest_message(tracker))
-    return AGENT if resumed else BOT
+        return [SlotSet("rating_stored", True)]
 
 
 class ValidateRatingCommentForm(FormValidationAction):
@@ -75,10 +76,11 @@ class ValidateRatingCommentForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         comment = (value or "").strip() if isinstance(value, str) else ""
-        rating_id: Optional[float] = tracker.get_slot("rating_id")
-        if comment and rating_id is not None:
+        if comment and tracker.get_slot("rating_stored"):
             try:
-                await asyncio.to_thread(get_rating_store().add_comment, int(rating_id), comment)
+                # The comment goes to this conversation's latest rating, found
+                # by the store: no id is taken from a slot a message could set.
+                await asyncio.to_thread(RatingStore().add_comment, tracker.sender_id, comment)
             except Exception:
                 logger.exception("Could not store the comment of %s", tracker.sender_id)
         return {"rating_comment": comment}
@@ -92,4 +94,4 @@ class ActionThankForRating(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_thanks_for_rating")
-        return [SlotSet(name, None) for name in ("rating_score", "rating_stored", "rating_id", "rating_comment")]
+        return [SlotSet(name, None) for name in ("rating_score", "rating_stored", "rating_comment", "rating_subject")]

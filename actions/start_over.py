@@ -8,7 +8,7 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.language import DEFAULT_LANGUAGE
+from borrower_help.language import DEFAULT_LANGUAGE
 
 
 class ActionStartOver(Action):

@@ -29,7 +29,7 @@ class ActionCloseSolved(Action):
         dispatcher.utter_message(response="utter_glad_solved")
         tip = prevention_tip(tracker.get_slot("problem"), domain.get("responses", {}))
         dispatcher.utter_message(response=tip)
-        return reset_flow_events() + ask_for_rating(dispatcher, tracker)
+        return reset_flow_events() + ask_for_rating(dispatcher)
 
 
 class ActionDeclineHuman(Action):

@@ -1,10 +1,9 @@
-"""Yes/no answers in free text, and the form validation shared by the flows.
+"""The form validation shared by the yes/no flows.
 
 Buttons send /affirm and /deny, and most typed answers are recognised as those
 intents by the NLU model. What the model leaves unsure ("tmr", "下周五")
-reaches the forms as text and is read here.
+reaches the forms as text and is read by borrower_help.answers.
 """
-import re
 from abc import ABC, abstractmethod
 from typing import Any, Dict, Optional, Text
 
@@ -12,49 +11,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.history import turn_before_latest_message
-
-_UNSURE = re.compile(r"not sure|no idea|don't know|dunno|maybe|不确定|不知道|不清楚|也许", re.I)
-_YES = re.compile(
-    r"^\s*((y|ya|yes|yeah|yep|yup|sure|ok|okay|correct|right|of course)\b|"
-    r"是|对|嗯|能|可以|有|行|好|还能|已经)",
-    re.IGNORECASE,
-)
-_NO = re.compile(
-    r"^\s*((n|no|nope|nah|not|never)\b|can'?t|cannot|don'?t|haven'?t|"
-    r"不|没|还没|无|否)",
-    re.IGNORECASE,
-)
-_SOON = re.compile(
-    r"today|tonight|tomorrow|tmr|tmrw|day after|in (a|one|two|three|1|2|3) days?|"
-    r"overdue|due now|今天|今晚|明天|后天|马上|这两天|[一二两三123]天(内|后|之内)?|已经逾期|到期了",
-    re.IGNORECASE,
-)
-_LATER = re.compile(
-    r"next (week|month)|in (\d{2,}|[4-9]|four|five|six|seven|ten) days|weeks?|"
-    r"end of (the )?month|下周|下个?月|月底|[四五六七八九十]天|\d{2,}天|[4-9]天|还早",
-    re.IGNORECASE,
-)
-
-
-def parse_yes_no(text: Optional[Text]) -> Optional[bool]:
-    if not text or _UNSURE.search(text):
-        return None
-    if _NO.search(text):
-        return False
-    if _YES.search(text):
-        return True
-    return None
-
-
-def parse_due_soon(text: Optional[Text]) -> Optional[bool]:
-    """Whether an answer like "tomorrow" or "下个月" means due within 3 days."""
-    if not text:
-        return None
-    if _SOON.search(text):
-        return True
-    if _LATER.search(text):
-        return False
-    return parse_yes_no(text)
+from borrower_help.answers import parse_yes_no
 
 
 def _asked_again_already(tracker: Tracker) -> bool:

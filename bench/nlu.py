@@ -31,8 +31,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from bench.report import fmt, table, top_counts, write_section  # noqa: E402
 from scripts.evaluate_nlu import (  # noqa: E402
-    REJECTED, Example, correct, parse_all, read_afqmc, read_banking77_heldout,
-    read_holdout, scores, with_threshold,
+    REJECTED,
+    Example,
+    correct,
+    parse_all,
+    read_afqmc,
+    read_banking77_heldout,
+    read_holdout,
+    scores,
+    with_threshold,
 )
 
 REPORT = ROOT / "docs" / "benchmarks.md"

@@ -1,4 +1,4 @@
-"""Work the handoff queue from a terminal until the web console exists.
+"""Work the handoff queue from a terminal.
 
     python -m support_console.cli list
     python -m support_console.cli show BH-XXXXXX
@@ -8,8 +8,9 @@ import argparse
 import json
 import sys
 
-from actions.tickets import RESOLVED, TicketStore
-from support_console.rasa_api import RasaApi
+from borrower_help.storage.tickets import RESOLVED, TicketStore
+from support_console import handback
+from support_console.rasa_api import RasaUnavailable
 
 
 def main(argv=None) -> int:
@@ -24,8 +25,7 @@ def main(argv=None) -> int:
 
     store = TicketStore()
     if args.command == "list":
-        tickets = [t for t in store.list() if t["status"] != RESOLVED]
-        tickets.sort(key=lambda t: (t["priority"] != "high", t["created_at"]))
+        tickets = store.waiting()
         for t in tickets:
             print(f"{t['reference']}  {t['priority']:6}  {t['language']}  {t['reason']:18} "
                   f"{t['created_at']:%Y-%m-%d %H:%M}  {t['conversation_id']}")
@@ -42,8 +42,11 @@ def main(argv=None) -> int:
     if ticket["status"] == RESOLVED:
         print(f"{ticket['reference']} is already resolved")
         return 0
-    RasaApi().resume(ticket["conversation_id"])
-    store.resolve(ticket["reference"])
+    try:
+        handback.resolve(ticket, store=store)
+    except RasaUnavailable as error:
+        print(f"{ticket['reference']} stays open: {error}", file=sys.stderr)
+        return 1
     print(f"{ticket['reference']} resolved; conversation {ticket['conversation_id']} is back with the bot")
     return 0
 

@@ -7,7 +7,6 @@ Everything here was masked before it was stored (stores/masked_tracker_store.py)
 nothing here unmasks.
 """
 import json
-import os
 import pathlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +16,9 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import sqlalchemy as sa
 import yaml
 
-from actions.tickets import store_url
+from borrower_help.storage import engine
+from borrower_help.storage.schema import events as events_table
+from borrower_help.storage.schema import ratings
 
 DOMAIN = pathlib.Path(__file__).resolve().parents[1] / "domain"
 # Below this NLU confidence a message counts as a possible failure even when
@@ -26,19 +27,6 @@ LOW_CONFIDENCE = 0.6
 SOLVED_BY_BOT, HANDED_OFF, ABANDONED = "solved by bot", "handed off", "abandoned"
 OUTCOMES = (SOLVED_BY_BOT, HANDED_OFF, ABANDONED)
 
-_engines: Dict[str, sa.engine.Engine] = {}
-
-
-def tracker_store_url() -> str:
-    """The tracker store's database; by default the one beside the tickets."""
-    return os.environ.get("TRACKER_STORE_URL") or store_url()
-
-
-def engine(url: Optional[str] = None) -> sa.engine.Engine:
-    url = url or tracker_store_url()
-    if url not in _engines:
-        _engines[url] = sa.create_engine(url, pool_pre_ping=True, future=True)
-    return _engines[url]
 
 
 @dataclass
@@ -127,8 +115,8 @@ def _turn(type_name: str, timestamp: float, data: Dict[str, Any]) -> Optional[Tu
 
 def _events_table(connection: sa.engine.Connection) -> Optional[sa.Table]:
     if not sa.inspect(connection).has_table("events"):
-        return None  # no conversation yet on a new database
-    return sa.Table("events", sa.MetaData(), autoload_with=connection)
+        return None  # Rasa creates it with the first conversation
+    return events_table
 
 
 def load_conversations(ids: Optional[Iterable[str]] = None, since: Optional[datetime] = None,
@@ -259,10 +247,7 @@ def known_intents() -> List[str]:
 def ratings_summary(since: datetime, url: Optional[str] = None) -> Dict[str, Dict[str, Dict[str, Any]]]:
     """Borrowers' ratings since `since`: count and average score per source
     ("bot": a flow ended solved, "agent": after an agent) and language."""
-    with engine(url or store_url()).connect() as connection:
-        if not sa.inspect(connection).has_table("ratings"):
-            return {}  # nobody has rated yet on this database
-        ratings = sa.Table("ratings", sa.MetaData(), autoload_with=connection)
+    with engine(url).connect() as connection:
         rows = connection.execute(
             sa.select(ratings.c.source, ratings.c.language, sa.func.count(), sa.func.avg(ratings.c.score))
             .where(ratings.c.created_at >= since).group_by(ratings.c.source, ratings.c.language))

@@ -1,29 +1,20 @@
 """Django settings of the support console (python -m support_console.manage ...).
 
-Its own tables (agents, sessions, review labels) live in CONSOLE_DATABASE_URL
-(default: var/console.db); conversations and tickets are read from the
-tracker and ticket stores (support_console/records.py, actions/tickets.py).
+Its own tables (agents, sessions, review labels, sign-in attempts) live in
+CONSOLE_DATABASE_URL (default: var/console.db); conversations, tickets and
+ratings are read from the project's database (borrower_help.storage).
+
+Set CONSOLE_HTTPS=1 when the console is served over HTTPS (it must be, outside
+one machine): Secure cookies, HSTS, redirect to https.
 """
 import os
-import pathlib
-import secrets
 from urllib.parse import unquote, urlsplit
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-VAR = ROOT / "var"
+from borrower_help import log_masking
+from borrower_help.files import ROOT, VAR
+from borrower_help.keys import CONSOLE_KEY
 
-
-def _secret_key() -> str:
-    """$CONSOLE_SECRET_KEY, else one generated once into var/console-secret-key."""
-    key = os.environ.get("CONSOLE_SECRET_KEY")
-    if key:
-        return key
-    path = VAR / "console-secret-key"
-    if not path.exists():
-        VAR.mkdir(exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+log_masking.install()  # every log line of the console process
 
 
 def _database(url: str) -> dict:
@@ -37,7 +28,7 @@ def _database(url: str) -> dict:
     raise ValueError(f"CONSOLE_DATABASE_URL: unsupported database {parts.scheme!r}")
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = CONSOLE_KEY.value()
 DEBUG = os.environ.get("CONSOLE_DEBUG") == "1"
 ALLOWED_HOSTS = os.environ.get("CONSOLE_ALLOWED_HOSTS", "localhost 127.0.0.1").split()
 
@@ -48,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "support_console.web",
+    "axes",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -60,7 +52,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Nothing in the console without signing in (the login page excepted).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: locks out repeated failed sign-ins.
+    "axes.middleware.AxesMiddleware",
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one user from one address lock that pair out for
+# 30 minutes (also with the right password); the attempts are kept.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("CONSOLE_PROXY_COUNT", "0"))
 ROOT_URLCONF = "support_console.urls"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -80,10 +87,18 @@ LOGIN_REDIRECT_URL = "queue"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 3600  # a working day
+SESSION_COOKIE_AGE = 10 * 3600  # a working day, then sign in again
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if os.environ.get("CONSOLE_HTTPS") == "1":
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -1,6 +1,8 @@
 import pathlib
 import sys
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -25,3 +27,51 @@ def setup_console(database: pathlib.Path) -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     settings._borrower_help_ready = True
+
+
+POSTGRES_ADMIN_URL = __import__("os").environ.get("TEST_POSTGRES_URL",
+                                                  "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _migrated(url: str) -> str:
+    from borrower_help.storage.migrate import upgrade
+
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    """A throw-away SQLite database with our tables, as DATABASE_URL."""
+    url = _migrated(f"sqlite:///{tmp_path}/borrower_help.db")
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def postgres_url():
+    """A throw-away PostgreSQL database with our tables (skipped, with the
+    reason, where no server is reachable)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from borrower_help import storage
+
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        connection = admin.connect()
+    except sa.exc.OperationalError as error:
+        pytest.skip(f"no PostgreSQL at {POSTGRES_ADMIN_URL}: {error.orig}")
+    name = f"bh_test_{uuid.uuid4().hex[:8]}"
+    connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield _migrated(url)
+    finally:
+        storage.engine(url).dispose()
+        connection.execute(sa.text(
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+        connection.execute(sa.text(f"DROP DATABASE {name}"))
+        connection.close()
+        admin.dispose()

@@ -1,6 +1,5 @@
 import pytest
 
-from actions import tickets
 from actions.handoff import (
     ActionHandleFallback,
     ActionHandoff,
@@ -8,15 +7,13 @@ from actions.handoff import (
     consecutive_fallbacks,
     handoff_reason,
 )
-from actions.tickets import TicketStore
+from borrower_help.storage.tickets import TicketStore
 from tests.actions.conftest import make_tracker, responses, slot_events, user_event
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    store = TicketStore(f"sqlite:///{tmp_path}/tickets.db")
-    monkeypatch.setattr(tickets, "_store", store)
-    return store
+def store(database):
+    return TicketStore(database)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +66,7 @@ async def test_store_failure_tells_the_user_and_does_not_pause(monkeypatch, disp
         def create(self, **kwargs):
             raise OSError("disk full")
 
-    monkeypatch.setattr(tickets, "_store", BrokenStore())
+    monkeypatch.setattr("actions.handoff.TicketStore", BrokenStore)
     events = await ActionHandoff().run(dispatcher, make_tracker("agent", "request_human"), domain)
     assert responses(dispatcher) == ["utter_handoff_failed"]
     assert events == []

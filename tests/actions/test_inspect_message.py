@@ -1,6 +1,7 @@
-from actions.inspect_message import ActionInspectMessage, ValidateSlotMappings, lender_slots
-from actions.lender_settings import current
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.inspect_message import ActionInspectMessage, ValidateSlotMappings, lender_slots
+from borrower_help.lender import current
 from tests.actions.conftest import make_tracker, responses, slot_events, user_event
 
 

@@ -2,20 +2,15 @@
 (and the agent's ticket), comments masked; on SQLite and PostgreSQL."""
 import pytest
 
-from actions import ratings, tickets
-from actions.ratings import AGENT, BOT, RatingStore, parse_score
-from actions.satisfaction import ActionAskRating, ActionStoreRating, ActionThankForRating, ValidateRatingCommentForm
-from actions.tickets import TicketStore
-from tests.actions.conftest import make_tracker, responses, slot_events, user_event
-from tests.actions.test_tickets import postgres_url  # noqa: F401  (a throw-away database)
+from actions.satisfaction import ActionBackFromAgent, ActionStoreRating, ActionThankForRating, ValidateRatingCommentForm
+from borrower_help.answers import parse_score
+from borrower_help.storage.ratings import AGENT, BOT, RatingStore
+from tests.actions.conftest import make_tracker, responses, slot_events
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setattr(tickets, "_store", TicketStore(f"sqlite:///{tmp_path}/bh.db"))
-    rating_store = RatingStore()
-    monkeypatch.setattr(ratings, "_store", rating_store)
-    return rating_store
+def store(database):
+    return RatingStore(database)
 
 
 @pytest.mark.parametrize("text, score", [
@@ -38,14 +33,14 @@ async def test_a_button_rating_after_a_solved_flow(store, dispatcher, domain):
 
     form = ValidateRatingCommentForm()
     tracker = make_tracker("my card 6222020200001234562 works now", "thank", sender_id="conv-1",
-                           slots={"rating_id": slot_events(events)["rating_id"]})
+                           slots={"rating_stored": True})
     await form.validate_rating_comment("my card 6222020200001234562 works now", dispatcher, tracker, domain)
     assert store.for_conversation("conv-1")[0]["comment"] == "my card 6222***********4562 works now"
 
 
 async def test_a_rating_after_an_agent_names_the_ticket(store, dispatcher, domain):
-    history = [user_event("talk to a person", "request_human"), {"event": "pause"}, {"event": "resume"}]
-    tracker = make_tracker("4 stars", "rate", events=history, slots={"ticket_id": "BH-ABC234"}, sender_id="conv-2")
+    tracker = make_tracker("4 stars", "rate", slots={"ticket_id": "BH-ABC234", "rating_subject": "agent"},
+                           sender_id="conv-2")
     await ActionStoreRating().run(dispatcher, tracker, domain)
     [row] = store.for_conversation("conv-2")
     assert (row["score"], row["source"], row["ticket_reference"]) == (4, AGENT, "BH-ABC234")
@@ -57,12 +52,19 @@ async def test_an_unreadable_score_is_asked_again_and_nothing_stored(store, disp
     assert slot_events(events) == {"rating_stored": False} and store.for_conversation("c3") == []
 
 
+async def test_back_from_an_agent_in_one_action_resumes_says_so_and_asks_to_rate_the_agent(
+        store, dispatcher, domain):
+    events = await ActionBackFromAgent().run(dispatcher, make_tracker("x"), domain)
+    assert responses(dispatcher) == ["utter_back_with_bot", "utter_ask_rating"]
+    assert events[0]["event"] == "resume"
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
+    assert slot_events(events)["rating_subject"] == "agent" and slot_events(events)["rating_score"] is None
+
+
 async def test_asking_and_thanking(store, dispatcher, domain):
-    events = await ActionAskRating().run(dispatcher, make_tracker("x"), domain)
-    assert responses(dispatcher) == ["utter_ask_rating"] and slot_events(events)["rating_score"] is None
     thanks = await ActionThankForRating().run(dispatcher, make_tracker("no", "deny"), domain)
-    assert slot_events(thanks) == {"rating_score": None, "rating_stored": None, "rating_id": None,
-                                   "rating_comment": None}
+    assert slot_events(thanks) == {"rating_score": None, "rating_stored": None, "rating_comment": None,
+                                   "rating_subject": None}
 
 
 def test_bad_ratings_are_refused(store):
@@ -72,9 +74,14 @@ def test_bad_ratings_are_refused(store):
         store.add("c", 3, "robot", "en")
 
 
-def test_ratings_on_postgresql(postgres_url):  # noqa: F811
+def test_ratings_on_postgresql(postgres_url):
     store = RatingStore(postgres_url)
-    rating_id = store.add("c-pg", 3, AGENT, "en", "BH-ZZZ222")
-    store.add_comment(rating_id, "ok")
+    store.add("c-pg", 3, AGENT, "en", "BH-ZZZ222")
+    assert store.add_comment("c-pg", "ok")
     assert store.for_conversation("c-pg")[0]["comment"] == "ok"
-    store.engine.dispose()
+
+
+def test_a_comment_goes_only_to_the_conversations_own_rating(store):
+    store.add("victim", 5, BOT, "en")
+    assert store.add_comment("attacker", "rewritten") is False
+    assert store.for_conversation("victim")[0]["comment"] is None

@@ -10,7 +10,6 @@ from bench.load import has_handoff
 from bench.nlu import accuracy_per_intent, attracting_intents, kept_out_share, overall_accuracy, stock_config
 from bench.procs import group_rss
 
-
 # --- percentiles and summaries -------------------------------------------------
 
 @pytest.mark.parametrize("q, expected", [(0, 1), (50, 3), (100, 5), (25, 2), (90, 4.6)])

@@ -1,17 +1,15 @@
-"""Debian's Chromium, driven by Playwright, on the demo lender page, served by
-widget/serve.py beside the real servers of tests/http (same fixture)."""
+"""Debian's Chromium, driven by Playwright, on the demo lender page, with
+every process `make run` starts, started by the same launcher."""
 import os
 import subprocess
 import sys
-import time
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import ROOT
-from tests.http.conftest import servers  # noqa: F401  (the real action + Rasa servers)
+from tests.http.conftest import start_servers
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "browser"
@@ -22,27 +20,20 @@ LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
 @pytest.fixture(scope="session")
-def page_url(servers):  # noqa: F811
-    """The lender page on the one origin the servers accept from browsers."""
-    port = urlsplit(servers.page_origin).port
-    log = (servers.log_dir / "widget.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "widget" / "serve.py"), "--port", str(port),
-         "--rasa-url", servers.url], stdout=log, stderr=subprocess.STDOUT)
+def servers(tmp_path_factory):
+    """Everything `make run` starts, by the same launcher: action server, Rasa
+    server, the support console and the demo page, on throw-away stores."""
+    started = start_servers(tmp_path_factory.mktemp("servers"), parts=("actions", "rasa", "console", "page"))
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                requests.get(servers.page_origin, timeout=2).raise_for_status()
-                break
-            except requests.RequestException:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"page server not up, see {log.name}")
-                time.sleep(0.3)
-        yield servers.page_origin
+        yield started
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        started.supervisor.stop()
+
+
+@pytest.fixture(scope="session")
+def page_url(servers):
+    """The lender page on the one origin the servers accept from browsers."""
+    return servers.page_origin
 
 
 @pytest.fixture(scope="session")
@@ -90,41 +81,11 @@ CONSOLE_AGENT = ("mei", "a-long-enough-passphrase")
 
 
 @pytest.fixture(scope="session")
-def console_url(servers, tmp_path_factory):  # noqa: F811
-    """The support console, served by gunicorn as `make run` serves it, on the
-    same stores as the servers, with one agent."""
-    import secrets
-    import socket
-
-    work = tmp_path_factory.mktemp("console")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CONSOLE_DATABASE_URL": f"sqlite:///{work / 'console.db'}",
-           "CONSOLE_SECRET_KEY": secrets.token_urlsafe(40), "RASA_URL": servers.url,
-           "RASA_AUTH_TOKEN": servers.token, "TICKET_STORE_URL": servers.db_url,
-           "TRACKER_STORE_URL": servers.db_url}
+def console_url(servers):
+    """The support console the launcher started (gunicorn, as `make run`),
+    with one agent."""
     manage = [sys.executable, "-m", "support_console.manage"]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True, timeout=120)
     subprocess.run([*manage, "createuser", CONSOLE_AGENT[0], "--role", "agent", "--name", "Mei",
-                    "--password-stdin"], input=CONSOLE_AGENT[1] + "\n", text=True, env=env, cwd=ROOT,
-                   check=True, timeout=60, capture_output=True)
-    log = (work / "console.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "support_console.wsgi",
-                                "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"{url}/login/", timeout=2).raise_for_status()
-                break
-            except requests.RequestException:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"console not up, see {log.name}")
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+                    "--password-stdin"], input=CONSOLE_AGENT[1] + "\n", text=True,
+                   env=servers.settings.process_env(), cwd=ROOT, check=True, timeout=60, capture_output=True)
+    return servers.settings.console_url

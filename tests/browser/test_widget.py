@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from channels.socketio import conversation_id
+from borrower_help.conversation_ids import for_widget as conversation_id
 from support_console.rasa_api import RasaApi
 
 WAIT_MS = 45_000  # the widget shows replies with a typing delay; the bot runs on 2 cores
@@ -84,7 +84,7 @@ def test_phone_changed_in_chinese_then_reload_then_a_human_in_english(
     screenshot(page, "5-waiting-for-agent")
 
     # An agent answers through the HTTP API: it appears live, marked as a person.
-    api = RasaApi(servers.url, servers.token)
+    api = RasaApi(servers.url, servers.api_secret)
     api.agent_reply(conversation, "Hello, this is Mei from the support team. I can see your ticket.", "Mei")
     agent_message = page.locator(".rw-response.bh-agent-message", has_text="this is Mei")
     expect(agent_message).to_be_visible(timeout=WAIT_MS)

@@ -1,5 +1,6 @@
 """The console on throw-away databases: its own (users, labels) and a tracker
 store filled with real Rasa events by Rasa's own SQL tracker store."""
+import os
 import pathlib
 import secrets
 import tempfile
@@ -14,20 +15,14 @@ setup_console(pathlib.Path(tempfile.mkdtemp(prefix="console-")) / "console.db")
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from actions import tickets  # noqa: E402
-from actions.tickets import TicketStore  # noqa: E402
+from borrower_help.storage.tickets import TicketStore  # noqa: E402
 from support_console.web.models import AGENT, LEAD  # noqa: E402
 
 
 @pytest.fixture
-def stores(tmp_path, monkeypatch):
-    """Tracker store and ticket store in one SQLite file, as `make run` has them."""
-    url = f"sqlite:///{tmp_path}/borrower_help.db"
-    monkeypatch.setenv("TRACKER_STORE_URL", url)
-    monkeypatch.setenv("TICKET_STORE_URL", url)
-    store = TicketStore(url)
-    monkeypatch.setattr(tickets, "_store", store)
-    return url, store
+def stores(database):
+    """Conversations, tickets and ratings in one SQLite file, as `make run` has them."""
+    return database, TicketStore(database)
 
 
 def make_user(role: str, name: str = "") -> User:
@@ -57,22 +52,21 @@ def save_conversation(url: str, sender: str, events, started: float = None) -> N
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from stores.masked_tracker_store import MaskedSQLTrackerStore
+    from rasa_extensions.stores.masked_tracker_store import MaskedSQLTrackerStore
 
     if started is not None:
         for offset, event in enumerate(events):
             event.timestamp = started + offset
-    if url.startswith("sqlite:///"):
-        settings = {"dialect": "sqlite", "db": url[len("sqlite:///"):]}
-    else:  # postgresql://user@host:port/db
-        from sqlalchemy.engine import make_url
-
-        parts = make_url(url)
-        settings = {"dialect": "postgresql", "host": parts.host, "port": parts.port,
-                    "username": parts.username, "password": parts.password, "db": parts.database}
-    store = MaskedSQLTrackerStore(domain=Domain.empty(), **settings)
-    asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
-    store.engine.dispose()
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url  # the store uses the project's database
+    try:
+        store = MaskedSQLTrackerStore(domain=Domain.empty())
+        asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL")
+        else:
+            os.environ["DATABASE_URL"] = previous
 
 
 def user(text, intent, confidence=0.95):

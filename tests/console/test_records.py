@@ -5,7 +5,6 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, SlotSet
 
 from support_console import records
-from tests.actions.test_tickets import postgres_url  # noqa: F401  (a throw-away database)
 from tests.console.conftest import save_conversation, user
 
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc).timestamp()
@@ -82,10 +81,9 @@ def test_an_empty_database_is_not_an_error(stores):
 
 
 def test_the_same_on_postgresql(postgres_url, monkeypatch):
-    monkeypatch.setenv("TRACKER_STORE_URL", postgres_url)
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
     store_three(postgres_url)
     found = {c.id: c.outcome for c in records.load_conversations()}
     assert found == {"solved-zh": records.SOLVED_BY_BOT, "handed-en": records.HANDED_OFF,
                      "abandoned-en": records.ABANDONED}
     assert {c.id for c in records.Filters(text="借呗").apply()} == {"solved-zh"}
-    records.engine(postgres_url).dispose()

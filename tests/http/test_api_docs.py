@@ -16,10 +16,12 @@ import sys
 import pytest
 import requests
 
+from borrower_help.api_token import bearer_token
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "api.md"
 DOC_BASE = "http://localhost:5005"
+HANDED_OVER = "c9f0f895fb98ab91"  # the sender of the doc's handoff example
 EXACT_KEYS = {"payload", "event", "name", "reason", "priority", "source", "paused"}
 _BLOCK = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 _DOC_SENDER = re.compile(r"\b[0-9a-f]{16}\b")
@@ -72,8 +74,10 @@ def run(language, code, servers, senders):
     code = code.replace(DOC_BASE, servers.url)
     code = _DOC_SENDER.sub(lambda m: senders.setdefault(m.group(), "doc-" + secrets.token_hex(12)), code)
     command = ["bash", "-euo", "pipefail", "-c", code] if language == "bash" else [sys.executable, "-c", code]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "RASA_TOKEN": servers.token})
+    env = {**os.environ, "RASA_API_TOKEN": bearer_token("docs", 600, secret=servers.api_secret)}
+    if HANDED_OVER in senders:  # $CONVERSATION: the handed-over conversation's id
+        env["CONVERSATION"] = servers.conversation(senders[HANDED_OVER])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, f"example failed:\n{code}\n{done.stderr}"
     return done.stdout
 

@@ -68,7 +68,7 @@ def test_burst_to_one_conversation_is_limited_and_others_unaffected(servers, sen
     assert codes.count(200) == 30  # messages_per_window in credentials.yml
     still_answers(servers, sender)
     # Every accepted message is in the tracker exactly once.
-    events = servers.api("GET", f"/conversations/{sender}/tracker").json()["events"]
+    events = servers.tracker(sender)["events"]
     user_texts = [e["text"] for e in events if e["event"] == "user"]
     assert len(user_texts) == 30 == len(set(user_texts))
 

@@ -29,11 +29,11 @@ def test_a_changed_settings_file_changes_the_answers_without_retraining(servers,
 
 def test_start_over_in_the_middle_of_a_flow_in_chinese(servers, sender):
     servers.say(sender, "我换了手机号，还不了款")
-    assert servers.api("GET", f"/conversations/{sender}/tracker").json()["active_loop"]
+    assert servers.tracker(sender)["active_loop"]
     replies = servers.say(sender, "重新开始")
     joined = "\n".join(texts(replies))
     assert "重新开始" in joined and "借款人助手" in joined and chinese(joined)
-    tracker = servers.api("GET", f"/conversations/{sender}/tracker").json()
+    tracker = servers.tracker(sender)
     assert not tracker["active_loop"] and tracker["slots"]["problem"] is None
     assert tracker["slots"]["language"] == "zh"
 

@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from actions.privacy import normalise
+from borrower_help.privacy import normalise
 
 VALID_ID = "11010519491231002X"  # the GB 11643 standard's example number
 PHONE = "13912345678"

@@ -4,6 +4,8 @@ import re
 import requests
 import sqlalchemy as sa
 
+from borrower_help.api_token import bearer_token
+
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -64,21 +66,23 @@ def test_phone_changed_flow_in_chinese_to_identity_check_and_handoff(servers, se
     assert payload["data"]["handoff"] == {
         "ticket_id": reference, "reason": "not_solved", "priority": "normal"}
 
-    tracker = servers.api("GET", f"/conversations/{sender}/tracker").json()
+    tracker = servers.tracker(sender)
     assert tracker["paused"] is True
 
     engine = sa.create_engine(servers.db_url)
     with engine.connect() as connection:
         row = connection.execute(
             sa.text("SELECT * FROM tickets WHERE reference = :r"), {"r": reference}).mappings().one()
-    assert row["conversation_id"] == sender and row["language"] == "zh"
+    assert row["conversation_id"] == servers.conversation(sender) and row["language"] == "zh"
     assert row["problem"] == "phone_changed"
     assert '"can_log_in": false' in row["slots"] and '"old_number_reachable": false' in row["slots"]
 
-    # Paused: the bot stays quiet, the message is still kept for the agent.
-    assert servers.say(sender, "还在吗") == []
-    tracker = servers.api("GET", f"/conversations/{sender}/tracker").json()
-    assert tracker["events"][-1]["text"] == "还在吗"
+    # Paused: the bot only says the message went to the agent, in Chinese;
+    # the message is kept for the agent.
+    [waiting] = servers.say(sender, "还在吗")
+    assert reference in waiting["text"] and "人工客服" in waiting["text"]
+    tracker = servers.tracker(sender)
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"][-1] == "还在吗"
 
 
 def test_id_expired_flow_in_english_solved_with_prevention_tip(servers, sender):
@@ -89,7 +93,7 @@ def test_id_expired_flow_in_english_solved_with_prevention_tip(servers, sender):
     assert english(joined) and re.search(r"real-name|verification", joined, re.I)
     closing = servers.say(sender, "/affirm")
     assert len(texts(closing)) >= 2
-    tracker = servers.api("GET", f"/conversations/{sender}/tracker").json()
+    tracker = servers.tracker(sender)
     assert tracker["paused"] is False
     assert tracker["slots"]["has_new_id"] is None  # answers forgotten after the flow
 
@@ -113,25 +117,28 @@ def test_secret_gets_a_warning_in_the_users_language(servers, sender):
 
 def test_resolving_the_ticket_resumes_the_bot(servers, sender, monkeypatch):
     from support_console import cli
-    from actions import tickets
 
     handoff = servers.say(sender, "I want to talk to a human")
     reference = [m["custom"] for m in handoff if m.get("custom")][0]["data"]["handoff"]["ticket_id"]
-    assert servers.say(sender, "hello?") == []
+    [waiting] = servers.say(sender, "hello?")  # the bot stays out of it, but says where the message went
+    assert reference in waiting["text"] and "passed" in waiting["text"]
 
-    monkeypatch.setenv("TICKET_STORE_URL", servers.db_url)
+    monkeypatch.setenv("DATABASE_URL", servers.db_url)
     monkeypatch.setenv("RASA_URL", servers.url)
-    monkeypatch.setenv("RASA_AUTH_TOKEN", servers.token)
-    monkeypatch.setattr(tickets, "_store", None)
+    monkeypatch.setenv("RASA_JWT_SECRET", servers.api_secret)
     assert cli.main(["resolve", reference]) == 0
 
-    tracker = servers.api("GET", f"/conversations/{sender}/tracker").json()
+    tracker = servers.tracker(sender)
     assert tracker["paused"] is False
     assert servers.say(sender, "hello")  # the bot answers again
 
 
 def test_http_api_refuses_missing_or_wrong_token(servers, sender):
-    url = f"{servers.url}/conversations/{sender}/tracker"
+    url = f"{servers.url}/conversations/{servers.conversation(sender)}/tracker"
     assert requests.get(url, timeout=10).status_code == 401
     assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
-    assert servers.api("GET", f"/conversations/{sender}/tracker").status_code == 200
+    wrong = bearer_token("x", 60, secret="not-the-secret")
+    assert requests.get(url, headers={"Authorization": f"Bearer {wrong}"}, timeout=10).status_code == 401
+    expired = bearer_token("x", -600, secret=servers.api_secret)  # beyond the 3 minutes of leeway
+    assert requests.get(url, headers={"Authorization": f"Bearer {expired}"}, timeout=10).status_code == 401
+    assert servers.api("GET", f"/conversations/{servers.conversation(sender)}/tracker").status_code == 200

@@ -8,7 +8,8 @@ import pytest
 import requests
 import socketio
 
-from channels.socketio import AGENT_MESSAGE_CLASS, conversation_id
+from borrower_help.conversation_ids import for_widget as conversation_id
+from rasa_extensions.channels.socketio import AGENT_MESSAGE_CLASS
 from support_console.rasa_api import RasaApi
 
 
@@ -142,7 +143,7 @@ async def test_handoff_agent_reply_and_resume_reach_the_open_widget(servers):
         handoff = (await client.reply_where(lambda m: "handoff" in m))["handoff"]
         assert handoff["ticket_id"].startswith("BH-")
 
-        api = RasaApi(servers.url, servers.token)
+        api = RasaApi(servers.url, servers.api_secret)
         await asyncio.to_thread(
             api.agent_reply, conversation, "Hi, I'm Mei from support. Let me check your account.", "Mei")
         agent_reply = await client.reply_where(lambda m: "Mei from support" in (m.get("text") or ""))

@@ -1,23 +1,32 @@
 """The production shape on this machine's real services (PostgreSQL, Redis,
-RabbitMQ), started as `make run-prod` starts it, on free loopback ports, with
-a database and a queue of its own that are removed afterwards."""
+RabbitMQ), started by the launcher as `make run-prod` starts it, on free
+loopback ports, with a database, a Redis (with a password) and a queue of
+its own that are removed afterwards."""
+import os
 import secrets
 import socket
 import subprocess
+from dataclasses import dataclass
 
 import pytest
+import requests
 import sqlalchemy as sa
 
-from deploy.run_prod import Cluster, postgres_url, settings
+from borrower_help.api_token import bearer_token
+from borrower_help.conversation_ids import for_rest
+from borrower_help.launcher import Supervisor, production_settings, start_production
+from borrower_help.launcher.settings import Settings
+from tests.conftest import ROOT
+from tests.http.conftest import relaxed_credentials
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _reachable(host: str, port: int) -> bool:
+def reachable(host: str, port: int) -> bool:
     try:
         socket.create_connection((host, port), timeout=2).close()
         return True
@@ -25,38 +34,75 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
+@dataclass
+class Shape:
+    settings: Settings
+    supervisor: Supervisor
+    api_secret: str
+    session_key: str
+    values: dict
+
+    @property
+    def url(self) -> str:
+        return self.settings.rasa_url
+
+    @property
+    def rasa_ports(self):
+        return self.settings.rasa_ports
+
+    def conversation(self, sender: str) -> str:
+        return for_rest(sender, self.session_key.encode())
+
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {bearer_token('tests', 300, secret=self.api_secret)}"}
+
+    def tracker(self, sender: str, port: int = None) -> dict:
+        base = f"http://127.0.0.1:{port}" if port else self.url
+        response = requests.get(f"{base}/conversations/{self.conversation(sender)}/tracker",
+                                headers=self.headers(), timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def kill_rasa(self, port: int) -> None:
+        self.supervisor.kill(f"rasa-{port}")
+
+    def logs(self, prefix: str) -> str:
+        return "".join(p.read_text(errors="replace") for p in self.settings.var_dir.glob(f"{prefix}*.log"))
+
+
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
-    env = settings({})  # the defaults of deploy/prod.env.example, not a developer's prod.env
-    missing = [name for name, port in (("PostgreSQL", env["POSTGRES_PORT"]), ("Redis", env["REDIS_PORT"]),
-                                       ("RabbitMQ", env["RABBITMQ_PORT"]))
-               if not _reachable("127.0.0.1", int(port))]
-    if missing:
-        pytest.skip(f"the production shape needs {', '.join(missing)} on 127.0.0.1 (README 'Production shape')")
+    if not all(reachable("127.0.0.1", port) for port in (5432, 6379, 5672)):
+        pytest.skip("the production shape needs PostgreSQL, Redis and RabbitMQ on 127.0.0.1 "
+                    "(README 'Production shape')")
     run = "t" + secrets.token_hex(5)
-    first = _free_port()
-    while _reachable("127.0.0.1", first + 1):  # the second server takes the next port
-        first = _free_port()
-    env.update({
-        "CONSOLE_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('console') / 'console.db'}",
-        "POSTGRES_DB": f"bh_test_{run}", "RABBITMQ_QUEUE": f"bh_test_{run}",
-        "REDIS_LOCK_DB": "11", "SOCKETIO_REDIS_URL": "redis://127.0.0.1:6379/12",
-        "RASA_INSTANCES": "2", "RASA_FIRST_PORT": str(first), "PROD_PORT": str(_free_port()),
-        "ACTION_PORT": str(_free_port()), "CONSOLE_PORT": str(_free_port()),
-        "SESSION_KEY": secrets.token_urlsafe(24),
-        "CORS_ORIGINS": "http://127.0.0.1:9",
-    })
-    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{env['ACTION_PORT']}/webhook"
-    env["TICKET_STORE_URL"] = postgres_url(env)
-    shape = Cluster(env, tmp_path_factory.mktemp("production"), token=secrets.token_urlsafe(24))
+    first = free_port()
+    while reachable("127.0.0.1", first + 1):  # the second server takes the next port
+        first = free_port()
+    work = tmp_path_factory.mktemp("production")
+    secrets_env = {"RASA_JWT_SECRET": secrets.token_urlsafe(24), "SESSION_KEY": secrets.token_urlsafe(24)}
+    environ = {**os.environ, **secrets_env,
+               "POSTGRES_DB": f"bh_test_{run}", "RABBITMQ_QUEUE": f"bh_test_{run}",
+               "REDIS_LOCK_DB": "11", "SOCKETIO_REDIS_DB": "12", "REDIS_PORT": str(free_port()),
+               "RASA_INSTANCES": "2", "RASA_FIRST_PORT": str(first), "PROD_PORT": str(free_port()),
+               "ACTION_PORT": str(free_port()), "CONSOLE_PORT": str(free_port()), "WIDGET_PORT": str(free_port()),
+               "CORS_ORIGINS": "http://127.0.0.1:9", "BORROWER_HELP_VAR": str(work / "var"),
+               "CONSOLE_DATABASE_URL": f"sqlite:///{work / 'console.db'}"}
+    environ.pop("DATABASE_URL", None)
+    settings = production_settings(environ)
+    credentials = relaxed_credentials(ROOT / "credentials.yml", work / "credentials.yml")
+    settings = Settings(**{**settings.__dict__, "credentials": credentials,
+                           "extra_env": {**settings.extra_env, **secrets_env}})
+    supervisor = Supervisor()
+    shape = Shape(settings, supervisor, secrets_env["RASA_JWT_SECRET"], secrets_env["SESSION_KEY"], environ)
     try:
-        shape.start()
-        shape.start_console()
+        start_production(settings, supervisor)
         yield shape
     finally:
-        shape.stop()
-        engine = sa.create_engine(postgres_url(env, "postgres"), isolation_level="AUTOCOMMIT")
+        supervisor.stop()
+        engine = sa.create_engine(sa.engine.make_url(settings.database_url).set(database="postgres"),
+                                  isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{env["POSTGRES_DB"]}" WITH (FORCE)'))
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{environ["POSTGRES_DB"]}" WITH (FORCE)'))
         engine.dispose()
-        subprocess.run(["rabbitmqctl", "delete_queue", env["RABBITMQ_QUEUE"]], capture_output=True, timeout=60)
+        subprocess.run(["rabbitmqctl", "delete_queue", environ["RABBITMQ_QUEUE"]], capture_output=True, timeout=60)

@@ -13,19 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 import socketio
 
-from channels.socketio import conversation_id
+from borrower_help.conversation_ids import for_widget as conversation_id
 
 
 def say(url, sender, message, timeout=60):
     response = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
                              timeout=timeout)
-    response.raise_for_status()
-    return response.json()
-
-
-def tracker(cluster, sender, port=None):
-    base = f"http://127.0.0.1:{port}" if port else cluster.url
-    response = requests.get(f"{base}/conversations/{sender}/tracker", params={"token": cluster.token}, timeout=30)
     response.raise_for_status()
     return response.json()
 
@@ -42,12 +35,12 @@ def test_a_conversation_alternating_between_servers_keeps_its_form_progress(clus
     first, second = server_urls(cluster)
     sender = "prod-" + secrets.token_hex(8)
     say(first, sender, "I changed my phone number and can't get the code to repay")
-    assert tracker(cluster, sender)["slots"]["requested_slot"] == "repayment_due_soon"
+    assert cluster.tracker(sender)["slots"]["requested_slot"] == "repayment_due_soon"
     say(second, sender, "no, nothing due this week")
     say(first, sender, "no, I can't log in")
     steps = say(second, sender, "yes, the old SIM still works")
     assert any("old number" in (m.get("text") or "") for m in steps)
-    state = tracker(cluster, sender, cluster.rasa_ports[0])
+    state = cluster.tracker(sender, cluster.rasa_ports[0])
     assert state["slots"]["can_log_in"] is False and state["slots"]["old_number_reachable"] is True
     assert len(user_texts(state["events"])) == 4
 
@@ -63,7 +56,7 @@ def test_concurrent_messages_to_one_conversation_are_handled_one_at_a_time(clust
         replies = list(pool.map(lambda i: say(urls[i % 2], sender, messages[i], timeout=180), range(10)))
     assert all(replies), "every message got an answer"
 
-    events = tracker(cluster, sender)["events"]
+    events = cluster.tracker(sender)["events"]
     assert sorted(user_texts(events)[1:]) == sorted(messages)
     # One turn at a time: after each user message the bot acts and listens
     # before the next user message is taken in.
@@ -86,10 +79,10 @@ async def test_an_agent_reply_reaches_the_widget_through_any_server(cluster):
         await client.emit("user_uttered", {"message": "I want to talk to a human", "session_id": token})
         while "handoff" not in await asyncio.wait_for(replies.get(), 60):
             pass
-        conversation = conversation_id(token, cluster.env["SESSION_KEY"].encode())
+        conversation = conversation_id(token, cluster.session_key.encode())
         response = await asyncio.to_thread(
             requests.post, f"{second}/conversations/{conversation}/tracker/events",
-            params={"token": cluster.token, "output_channel": "socketio", "execute_side_effects": "true"},
+            headers=cluster.headers(), params={"output_channel": "socketio", "execute_side_effects": "true"},
             json={"event": "bot", "text": "Hi, Mei here from support.", "metadata": {"source": "agent", "agent": "Mei"}},
             timeout=30)
         assert response.status_code == 200
@@ -105,14 +98,14 @@ async def test_an_agent_reply_reaches_the_widget_through_any_server(cluster):
 def test_rabbitmq_stopped_chat_goes_on_and_events_flow_again(cluster):
     sender = "prod-" + secrets.token_hex(8)
     say(cluster.url, sender, "hello")
-    queue = cluster.env["RABBITMQ_QUEUE"]
+    queue = cluster.values["RABBITMQ_QUEUE"]
     subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=120)
     try:
         during = say(cluster.url, sender, "what are the ways to repay")
         assert during, "the bot still answers while RabbitMQ is down"
     finally:
         subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=180)
-    logs = "".join((cluster.run_dir / f"rasa-{p}.log").read_text(errors="replace") for p in cluster.rasa_ports)
+    logs = cluster.logs("rasa-")
     assert re.search(r"(?i)pika|rabbit|publish", logs), "the outage is in the log"
     say(cluster.url, sender, "thanks")
     # Events sent during and after the outage reach the queue.
@@ -164,7 +157,7 @@ def test_postgresql_restarted_during_traffic_loses_no_acknowledged_message(clust
     for i in range(12, 15):
         send(i)  # after the restart
     assert {f"how can I repay, attempt {i}" for i in range(12, 15)} <= set(acknowledged)
-    stored = user_texts(tracker(cluster, sender)["events"])
+    stored = user_texts(cluster.tracker(sender)["events"])
     missing = [text for text in acknowledged if text not in stored]
     assert missing == [], f"acknowledged but not stored: {missing}; refused during the outage: {refused}"
 
@@ -187,7 +180,7 @@ def test_postgresql_down_longer_gets_a_clear_error_and_nothing_half_done(cluster
 
     again = say(cluster.url, sender, "yes I have the new card")
     assert any(m.get("buttons") for m in again)  # the form's next question
-    assert user_texts(tracker(cluster, sender)["events"]) == [
+    assert user_texts(cluster.tracker(sender)["events"]) == [
         "my ID card expired and my credit line won't open", "yes I have the new card"]
 
 
@@ -199,7 +192,7 @@ def test_a_server_killed_mid_conversation_the_other_carries_on(cluster):
     # Through the load balancer, which now finds only the other server.
     question = say(cluster.url, sender, "yes I already have the new card")
     assert question and any(m.get("buttons") for m in question)
-    state = tracker(cluster, sender)
+    state = cluster.tracker(sender)
     assert state["slots"]["has_new_id"] is True
     assert user_texts(state["events"]) == ["my ID card expired and my credit line won't open",
                                            "yes I already have the new card"]
@@ -207,16 +200,16 @@ def test_a_server_killed_mid_conversation_the_other_carries_on(cluster):
     # The console reads PostgreSQL, and reaches Rasa through nginx: with a
     # server down it still shows the conversation and still works tickets.
     console = requests.Session()
-    base = f"http://127.0.0.1:{cluster.env['CONSOLE_PORT']}"
+    base = f"http://127.0.0.1:{cluster.values['CONSOLE_PORT']}"
     subprocess.run([sys.executable, "-m", "support_console.manage", "createuser", "lan", "--role", "lead",
                     "--password-stdin"], input="a-long-enough-passphrase\n", text=True, check=True,
-                   env=cluster.process_env(), capture_output=True, timeout=60)
+                   env=cluster.settings.process_env(), capture_output=True, timeout=60)
     login = console.get(f"{base}/login/", timeout=30)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
     console.post(f"{base}/login/", data={"username": "lan", "password": "a-long-enough-passphrase",
                                          "csrfmiddlewaretoken": token}, headers={"Referer": f"{base}/login/"},
                  timeout=30)
-    page = console.get(f"{base}/conversations/{sender}/", timeout=30)
+    page = console.get(f"{base}/conversations/{cluster.conversation(sender)}/", timeout=30)
     assert page.status_code == 200 and "yes I already have the new card" in page.text
 
     handoff = say(cluster.url, sender, "I want to talk to a human")
@@ -227,6 +220,6 @@ def test_a_server_killed_mid_conversation_the_other_carries_on(cluster):
     console.post(f"{base}/tickets/{reference}/take/", headers=headers, timeout=30)
     console.post(f"{base}/tickets/{reference}/reply/", data={"text": "Hello from Lan"}, headers=headers, timeout=30)
     console.post(f"{base}/tickets/{reference}/resolve/", headers=headers, timeout=30)
-    state = tracker(cluster, sender)
+    state = cluster.tracker(sender)
     assert state["paused"] is False
     assert "Hello from Lan" in [e.get("text") for e in state["events"] if e["event"] == "bot"]

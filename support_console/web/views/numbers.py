@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from actions.tickets import get_store
+from borrower_help.storage.tickets import TicketStore
 from support_console import records
 
 DAYS = 30
@@ -17,7 +17,7 @@ def numbers(request: HttpRequest) -> HttpResponse:
     figures = records.numbers(days=DAYS)
     since = datetime.now(timezone.utc) - timedelta(days=DAYS)
     by_reason = defaultdict(Counter)
-    for ticket in get_store().list():
+    for ticket in TicketStore().list():
         if ticket["created_at"] >= since:
             by_reason[ticket["reason"]][ticket["language"]] += 1
     figures["handoffs"] = {reason: dict(counts) for reason, counts in sorted(by_reason.items())}

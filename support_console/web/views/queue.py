@@ -3,15 +3,14 @@ ticket, replying to the borrower, and resolving (the bot takes over again)."""
 import logging
 from datetime import datetime, timezone
 
-import requests
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from actions.tickets import ASSIGNED, OPEN, RESOLVED, get_store
-from support_console import records
-from support_console.rasa_api import RasaApi
+from borrower_help.storage.tickets import ASSIGNED, RESOLVED, TicketStore
+from support_console import handback, records
+from support_console.rasa_api import RasaApi, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 MAX_REPLY_CHARS = 2000
@@ -22,7 +21,7 @@ def agent_name(user) -> str:
 
 
 def _ticket_or_404(reference: str) -> dict:
-    ticket = get_store().get(reference.upper())
+    ticket = TicketStore().get(reference.upper())
     if ticket is None:
         raise Http404(f"No ticket {reference}")
     return ticket
@@ -30,11 +29,9 @@ def _ticket_or_404(reference: str) -> dict:
 
 def queue(request: HttpRequest) -> HttpResponse:
     now = datetime.now(timezone.utc)
-    waiting = [t for t in get_store().list() if t["status"] in (OPEN, ASSIGNED)]
+    waiting = TicketStore().waiting()  # urgent first, then whoever has waited longest
     for ticket in waiting:
         ticket["waiting_minutes"] = int((now - ticket["created_at"]).total_seconds() // 60)
-    # Urgent first, then whoever has waited longest.
-    waiting.sort(key=lambda t: (t["priority"] != "high", -t["waiting_minutes"]))
     return render(request, "console/queue.html", {"tickets": waiting, "me": request.user.username})
 
 
@@ -50,10 +47,10 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def take(request: HttpRequest, reference: str) -> HttpResponse:
     found = _ticket_or_404(reference)
-    if get_store().assign(found["reference"], request.user.username):
+    if TicketStore().assign(found["reference"], request.user.username):
         messages.success(request, f"{found['reference']} is yours.")
     else:
-        holder = get_store().get(found["reference"])["assigned_to"] or "nobody (resolved)"
+        holder = TicketStore().get(found["reference"])["assigned_to"] or "nobody (resolved)"
         messages.error(request, f"{found['reference']} was already taken by {holder}.")
     return redirect("ticket", reference=found["reference"])
 
@@ -77,10 +74,9 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("ticket", reference=found["reference"])
     try:
         RasaApi().agent_reply(found["conversation_id"], text, agent_name(request.user))
-    except (requests.RequestException, RuntimeError) as error:
+    except RasaUnavailable as error:
         logger.warning("Reply to %s not delivered: %s", found["reference"], error)
-        messages.error(request, f"The assistant could not be reached, so the reply was not sent ({error}). "
-                                "It is kept below: try again.")
+        messages.error(request, f"The reply was not sent: {error}. It is kept below: try again.")
         request.session[f"draft-{found['reference']}"] = text
     else:
         messages.success(request, "Reply sent.")
@@ -96,13 +92,10 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
     if not _must_hold(request, found):
         return redirect("ticket", reference=found["reference"])
     try:
-        # The bot first: a ticket marked resolved while the chat stays paused
-        # would leave the borrower talking to nobody.
-        RasaApi().resume(found["conversation_id"])
-    except (requests.RequestException, RuntimeError) as error:
+        handback.resolve(found)
+    except RasaUnavailable as error:
         logger.warning("Resume of %s failed: %s", found["reference"], error)
-        messages.error(request, f"The assistant could not be reached ({error}); the ticket stays open.")
+        messages.error(request, f"The bot could not take the conversation back: {error}. The ticket stays open.")
         return redirect("ticket", reference=found["reference"])
-    get_store().resolve(found["reference"])
     messages.success(request, f"{found['reference']} resolved: the bot is back with the borrower.")
     return redirect("queue")

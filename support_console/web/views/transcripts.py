@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from actions.tickets import get_store
+from borrower_help.storage.tickets import TicketStore
 from support_console import records
 
 PAGE_SIZE = 50
@@ -56,8 +56,18 @@ def conversation(request: HttpRequest, conversation_id: str) -> HttpResponse:
     found = records.load_conversation(conversation_id)
     if found is None:
         raise Http404("No such conversation")
-    tickets = [t for t in get_store().list() if t["conversation_id"] == conversation_id]
+    tickets = [t for t in TicketStore().list() if t["conversation_id"] == conversation_id]
     return render(request, "console/conversation.html", {"conversation": found, "tickets": tickets})
+
+
+# A spreadsheet (Excel, WPS, LibreOffice) runs a cell that starts with one of
+# these as a formula: `=HYPERLINK(...)` typed by a borrower would run on a
+# staff member's machine. OWASP's advice: prefix such cells with a quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    return "'" + cell if cell.lstrip(" ").startswith(_FORMULA_STARTS) else cell
 
 
 class _Echo:
@@ -82,7 +92,8 @@ def _attachment(extension: str) -> str:
 
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in _rows(filters_from(request).apply())),
+    rows = _rows(filters_from(request).apply())
+    response = StreamingHttpResponse((writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment("csv")
     return response

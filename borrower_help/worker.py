@@ -1,0 +1,55 @@
+"""The worker: Borrower Help's background jobs, one process per shape
+(started by the launcher).
+
+    python -m borrower_help.worker
+
+- the helpdesk outbox: queued tickets posted to the lender's helpdesk
+  (borrower_help.helpdesk), every few seconds.
+"""
+import logging
+import signal
+import sys
+import time
+from typing import Callable, List, Tuple
+
+from borrower_help import helpdesk, log_masking
+
+logger = logging.getLogger("borrower_help.worker")
+Job = Tuple[str, float, Callable[[], object]]  # name, every (seconds), what
+
+
+def jobs() -> List[Job]:
+    return [("helpdesk outbox", 3.0, helpdesk.deliver_due)]
+
+
+def run(stop_after: float = float("inf")) -> None:
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    due = {name: 0.0 for name, _, _ in jobs()}
+    started = time.monotonic()
+    while not stopping and time.monotonic() - started < stop_after:
+        now = time.monotonic()
+        for name, every, job in jobs():
+            if now >= due[name]:
+                try:
+                    job()
+                except Exception:  # one failing job must not stop the others
+                    logger.exception("%s failed; trying again in %.0f s", name, every)
+                due[name] = now + every
+        time.sleep(0.5)
+
+
+def main() -> int:
+    log_masking.install()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s - %(message)s",
+                        stream=sys.stdout)
+    logger.info("Worker started: %s", ", ".join(name for name, _, _ in jobs()))
+    try:
+        run()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
