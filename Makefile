@@ -126,7 +126,7 @@ validate: $(BIN)/.installed
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 test-unit: $(BIN)/.installed $(CHARTS)
-	$(BIN)/pytest tests/actions tests/components tests/channels tests/scripts tests/bench tests/stores tests/deploy tests/console -q
+	$(BIN)/pytest tests/actions tests/components tests/channels tests/scripts tests/bench tests/stores tests/deploy tests/console tests/evaluation -q
 
 test-stories: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/ \
