@@ -17,6 +17,8 @@ A persona (evaluation/personas/<language>.yml, a list under `personas:`):
         utter_ask_phone_changed_form_can_log_in: "登不上啊 密码早忘了"
         # a list: the first line the first time, the next when asked again
       rephrase: "what they say when asked to say it again"   # optional, default: the opening
+      raises:                             # optional, for borrowers with two problems: how they
+        utter_id_update_steps: "my ID expired too"   # bring up the one whose steps are still missing
       closing: "ok thanks"                # optional, said once the bot has done its job
       taps_buttons: false                 # optional: true taps yes/no buttons instead of typing
       expect:
@@ -67,7 +69,7 @@ CLOSING_QUESTIONS = ("utter_ask_solved", "utter_offer_human", "utter_offer_human
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 _KEYS = {"id", "language", "persona", "problems", "facts", "volunteers", "opening", "answers",
-         "rephrase", "closing", "taps_buttons", "expect"}
+         "rephrase", "raises", "closing", "taps_buttons", "expect"}
 
 
 class PersonaError(ValueError):
@@ -93,6 +95,7 @@ class Persona:
     expect_handoff: Optional[Handoff]
     volunteers: List[str] = field(default_factory=list)
     rephrase: List[str] = field(default_factory=list)
+    raises: Dict[str, str] = field(default_factory=dict)
     closing: Optional[str] = None
     taps_buttons: bool = False
     source: str = ""
@@ -274,9 +277,16 @@ def parse_persona(raw: Any, source: str = "", responses: Optional[Set[str]] = No
     if closing is not None:
         closing = _lines(closing, f"{where}: closing")[0]
     rephrase = _lines(raw["rephrase"], f"{where}: rephrase") if raw.get("rephrase") else []
+    raises_raw = raw.get("raises") or {}
+    if not isinstance(raises_raw, dict) or any(step not in steps for step in raises_raw):
+        raise PersonaError(f"{where}: 'raises' maps steps named in expect.steps to a line, got {raises_raw!r}")
+    raises = {step: _lines(line, f"{where}: raises.{step}")[0] for step, line in raises_raw.items()}
+    if len(problems) > 1 and not raises:
+        raise PersonaError(f"{where}: a borrower with {len(problems)} problems needs 'raises': how they "
+                           f"bring up the one the bot has not answered yet")
     return Persona(id=pid, language=raw["language"], persona=raw["persona"].strip(), problems=problems,
                    facts=facts, opening=opening[0], answers=answers, expect_steps=steps,
-                   expect_handoff=handoff, volunteers=volunteers, rephrase=rephrase, closing=closing,
+                   expect_handoff=handoff, volunteers=volunteers, rephrase=rephrase, raises=raises, closing=closing,
                    taps_buttons=taps, source=source)
 
 
@@ -317,21 +327,23 @@ _DEFAULTS = {
 
 
 def default_answer(persona: Persona, question: str, goals_met: bool) -> Optional[str]:
-    """What the persona says to an end-of-flow question it has no own line for."""
+    """What the persona says to an end-of-flow question it has no own line
+    for. A borrower whose problem the bot has not solved says so, and takes
+    the person offered; one who got what they came for declines."""
     words = _DEFAULTS[persona.language]
     wants_person = persona.expect_handoff is not None and persona.expect_handoff.reason in (
         "not_solved", "overdue_risk", "repeated_fallback", "request_human")
     if question == "utter_ask_solved":
         return words["not_solved"] if wants_person or not goals_met else words["solved"]
     if question in ("utter_offer_human", "utter_offer_human_after_misses"):
-        return words["person_yes"] if persona.expect_handoff is not None else words["person_no"]
+        return words["person_yes"] if persona.expect_handoff is not None or not goals_met else words["person_no"]
     if question == "utter_ask_rating":
         return words["rating"]
     if question == "utter_ask_rating_comment":
         return words["no_comment"]
-    if question in ("utter_no_human_then", "utter_anything_else"):
+    if question in ("utter_no_human_then", "utter_anything_else") and goals_met:
         return persona.closing or words["nothing_else"]
-    return None
+    return None  # e.g. "anything else?" with the problem still open: they say it again
 
 
 def yes_no_payload(persona: Persona, question: str, goals_met: bool) -> Optional[str]:

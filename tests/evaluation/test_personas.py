@@ -124,3 +124,21 @@ def test_end_of_flow_answers_follow_what_the_persona_expects():
     assert yes_no_payload(wants, "utter_offer_human", True) == "/affirm"
     assert yes_no_payload(plain, "utter_ask_phone_changed_form_can_log_in", True) == "/deny"
     assert yes_no_payload(plain, "utter_ask_phone_changed_form_old_number_reachable", True) == "/affirm"
+
+
+def test_the_personas_cover_every_problem_and_every_branch_of_the_headline_flows_in_both_languages():
+    personas = load_personas()
+    assert len(personas) >= 60
+    by_language = {lang: [p for p in personas if p.language == lang] for lang in ("en", "zh")}
+    assert abs(len(by_language["en"]) - len(by_language["zh"])) <= 6
+    for lang, group in by_language.items():
+        assert set(PROBLEMS) <= {problem for p in group for problem in p.problems}, lang
+        outcomes = {s for p in group for s in p.expect_steps} | {
+            p.expect_handoff.reason for p in group if p.expect_handoff}
+        for branch in ("utter_phone_steps_change_in_app", "utter_phone_steps_via_old_number",
+                       "utter_phone_steps_identity_check", "utter_repay_without_sms", "repayment_due",
+                       "utter_renew_id_steps", "utter_id_update_steps", "utter_id_review_explained"):
+            assert branch in outcomes, (lang, branch)
+        assert any(p.taps_buttons for p in group) and any(not p.taps_buttons for p in group)
+        assert any(len(p.problems) > 1 for p in group), f"{lang}: two problems at once"
+        assert any(p.volunteers for p in group), f"{lang}: facts volunteered up front"
