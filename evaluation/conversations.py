@@ -17,6 +17,7 @@ import pathlib
 import re
 import secrets
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,7 +48,13 @@ class Client:
 
     def __init__(self, url: str, token: str, timeout: float = 60):
         self.url, self.token, self.timeout = url.rstrip("/"), token, timeout
-        self.http = requests.Session()
+        self._local = threading.local()  # a session per thread
+
+    @property
+    def http(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
 
     def say(self, sender: str, message: str) -> List[Dict[str, Any]]:
         response = self.http.post(f"{self.url}/webhooks/rest/webhook",

@@ -70,7 +70,7 @@ def start_servers(work: Optional[pathlib.Path] = None, model: pathlib.Path = MOD
     shutil.copy(ROOT / "lender.yml", lender_settings)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LENDER_SETTINGS": str(lender_settings),
            "TICKET_STORE_URL": f"sqlite:///{db_path}", "SESSION_KEY": secrets.token_urlsafe(24),
-           "RASA_TELEMETRY_ENABLED": "false"}
+           "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1"}
     action_log, rasa_log = work / "actions.log", work / "rasa.log"
     processes = []
     try:
