@@ -319,10 +319,11 @@ def load_personas(paths: Optional[Sequence[pathlib.Path]] = None) -> List[Person
 _DEFAULTS = {
     "en": {"yes": "yes", "no": "no", "solved": "yes that worked", "not_solved": "no, still not working",
            "person_yes": "yes please", "person_no": "no thanks", "rating": "5", "no_comment": "no",
-           "nothing_else": "no that's all", "again": "hello? are you there?"},
+           "nothing_else": "no that's all", "again": "hello? are you there?",
+           "confused": "what? that's not my problem"},
     "zh": {"yes": "是的", "no": "不是", "solved": "解决了", "not_solved": "还是不行",
            "person_yes": "好的 转人工吧", "person_no": "不用了", "rating": "5", "no_comment": "没有了",
-           "nothing_else": "没有了", "again": "在吗？"},
+           "nothing_else": "没有了", "again": "在吗？", "confused": "啊？我问的不是这个"},
 }
 
 
@@ -343,6 +344,8 @@ def default_answer(persona: Persona, question: str, goals_met: bool) -> Optional
         return words["no_comment"]
     if question in ("utter_no_human_then", "utter_anything_else") and goals_met:
         return persona.closing or words["nothing_else"]
+    if question in FACT_OF_QUESTION:
+        return words["confused"]  # a question about a problem this borrower does not have
     return None  # e.g. "anything else?" with the problem still open: they say it again
 
 

@@ -36,6 +36,14 @@ TARGETS = {"served": 0.95, "dead": 0, "repeated": 0}
 # A bot turn that shows the borrower's line was not understood.
 MISUNDERSTOOD = ("utter_please_answer_yes_no", "utter_core_fallback", "utter_out_of_scope",
                  "utter_ask_rephrase", "utter_did_you_mean")
+# Advice for one problem: given to a borrower who needs other advice, the bot
+# took the wrong road (the first wrong turn, even when nothing else shows it).
+ADVICE = ("utter_no_code_steps", "utter_login_reset_steps", "utter_face_verification_steps",
+          "utter_account_restricted_steps", "utter_improve_credit_tips", "utter_repayment_failed_steps",
+          "utter_repayment_options", "utter_overdue_risk_steps", "utter_renew_id_steps", "utter_id_update_steps",
+          "utter_id_review_explained", "utter_phone_steps_change_in_app", "utter_phone_steps_via_old_number",
+          "utter_phone_steps_identity_check", "utter_fraud_warning", "utter_complaint_ack",
+          "utter_repay_without_sms")
 # utter_ask_* that are not questions about the borrower's situation.
 NOT_QUESTIONS = ("utter_ask_rephrase", "utter_ask_rating_again")
 CIRCUIT_BREAKER = re.compile(r"Circuit breaker tripped\. Stopped predicting more actions for sender '([^']+)'")
@@ -290,6 +298,9 @@ def judge(conversation: Conversation, breaker_senders: Set[str] = frozenset()) -
             if action in volunteered and asked[key] == 1:
                 needless.append(action)
                 reason = reason or f"asked {action} though already told"
+        other_advice = [a for a in turn.actions if a in ADVICE and a not in persona.expect_steps]
+        if other_advice:
+            reason = reason or f"gave {other_advice[0]}, not this borrower's fix"
         if any(turn.actions.count(a) >= 3 for a in set(turn.actions)):
             reason = reason or "the same message three times"
         for handoff in turn.handoffs:
@@ -451,8 +462,22 @@ def markdown(verdicts: Sequence[Verdict], note: str = "") -> str:
         out.append("| " + " | ".join(row[1:]) + f" | {row[0]} |")
     out += ["", "## Per persona", "",
             "First wrong turn: the first borrower message answered with no reply, a misunderstanding, "
-            "a question asked again or already answered, or an unexpected handoff; quoted as "
+            "a question asked again or already answered, advice for a problem this borrower does not have, "
+            "or an unexpected handoff; quoted as "
             "`\"borrower\" (intent) → bot responses: \"bot text\"`.", ""]
+    out_tail = [
+        "", "## Running it", "",
+        "- `make eval-conversations` starts an action server and a Rasa server for the run "
+        "(`evaluation/servers.py`) and rewrites this page; `python -m evaluation.conversations --url URL "
+        "--token TOKEN --rasa-log LOG` uses servers already running; `--only ID --show` prints one "
+        "persona's conversation turn by turn.",
+        "- Personas: `evaluation/personas/en.yml`, `zh.yml` (format and validation in "
+        "`evaluation/borrower.py`; `tests/evaluation/` checks that every one loads and that they "
+        "cover every problem intent and every branch of both headline flows in both languages).",
+        "- The \"never silent\" property test (random conversations, every state) is "
+        "`tests/http/test_never_silent.py`, run by `make test-http`; `make bench-never-silent` runs it "
+        "at 1000 conversations.",
+    ]
     for v in verdicts:
         status = "served" if v.served else "**not served**"
         extra = []
@@ -465,7 +490,7 @@ def markdown(verdicts: Sequence[Verdict], note: str = "") -> str:
         detail = "; ".join(extra + ([v.problem] if v.problem else []))
         out.append(f"- `{v.persona.id}` ({v.persona.persona}): {status} in {v.messages} messages"
                    + (f" — {detail}" if detail else ""))
-    return "\n".join(out) + "\n"
+    return "\n".join(out + out_tail) + "\n"
 
 
 # ------------------------------------------------------------------ running

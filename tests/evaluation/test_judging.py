@@ -143,3 +143,12 @@ def test_the_report_states_the_targets_and_each_persona():
     assert s.served == 0 and s.misunderstood == 1
     text = markdown([v])
     assert "≥ 95 %" in text and "**not met**" in text and "`en-judge-phone`" in text
+
+
+def test_advice_for_another_problem_is_the_first_wrong_turn_and_an_odd_question_confuses():
+    p = persona(PHONE)
+    v = judge(Conversation(p, "s", [turn(p.opening, "utter_no_code_steps", "utter_ask_solved",
+                                         intent="report_no_verification_code")]))
+    assert not v.served and "gave utter_no_code_steps, not this borrower's fix" in v.problem
+    b = Borrower(p)
+    assert b.next_message(turn("", "utter_ask_id_expired_form_has_new_id")) == "what? that's not my problem"
