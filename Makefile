@@ -169,7 +169,7 @@ bench-load: $(MODEL)
 # The "never silent" property test of `make test-http` at a larger size
 # (1000 random conversations); NEVER_SILENT_SEED=... for other conversations.
 bench-never-silent: $(MODEL)
-	NEVER_SILENT_CONVERSATIONS=$${NEVER_SILENT_CONVERSATIONS:-1000} $(BIN)/pytest tests/http/test_never_silent.py -q --tb=line
+	NEVER_SILENT_CONVERSATIONS=$${NEVER_SILENT_CONVERSATIONS:-1000} $(BIN)/pytest tests/http/test_never_silent.py -q --tb=no
 
 clean:
 	rm -rf models results .pytest_cache test-output widget/dist

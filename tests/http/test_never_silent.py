@@ -10,7 +10,8 @@ a credentials file whose rate limits are lifted):
   unless the conversation is already waiting for an agent.
 
 Size: NEVER_SILENT_CONVERSATIONS (default 80, a few hundred messages;
-`make bench-never-silent` runs 1000), seed NEVER_SILENT_SEED. A failure
+`make bench-never-silent` runs 1000), seed NEVER_SILENT_SEED. The
+failures by kind, with a conversation to replay for each, are printed at the end. A failure
 prints the conversation and its seed; replay it with
 `python -m evaluation.random_conversations --replay SEED-I`.
 """
@@ -29,9 +30,18 @@ SCRIPTS = rc.generate(SEED, COUNT, MAX_MESSAGES)
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def results(tmp_path_factory, request):
     with start_servers(tmp_path_factory.mktemp("never-silent")) as running:
-        yield {r.script.seed: r for r in rc.run(SCRIPTS, Client(running.url, running.token), running.rasa_log)}
+        done = rc.run(SCRIPTS, Client(running.url, running.token), running.rasa_log)
+    yield {r.script.seed: r for r in done}
+    # Failures by kind, each with a conversation to replay, after the dots.
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            reporter.write_sep("-", f"never silent, seed {SEED}")
+            reporter.write_line(rc.summary(done))
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.seed for s in SCRIPTS])
