@@ -240,7 +240,9 @@ def summary(results: Sequence[Result]) -> str:
     messages = sum(len(r.steps) for r in results)
     failed = [r for r in results if r.failures]
     by_kind = Counter(k for r in failed for k in r.kinds)
-    lines = [f"{len(results)} conversations, {messages} messages; {len(failed)} conversations failed"]
+    only_waiting = sum(r.kinds == ["no reply while waiting"] for r in failed)
+    lines = [f"{len(results)} conversations, {messages} messages; {len(failed)} conversations failed"
+             + (f" ({only_waiting} of them only by silence while waiting for an agent)" if only_waiting else "")]
     for kind, n in by_kind.most_common():
         example = next(r for r in failed if kind in r.kinds)
         lines.append(f"  {kind}: {n} conversations, e.g. --replay {example.script.seed}")

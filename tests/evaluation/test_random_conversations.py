@@ -54,3 +54,5 @@ def test_the_checks_name_each_kind_of_failure():
     text = rc.transcript(result)
     assert "--replay 1-0" in text and "(no reply)" in text
     assert "person without ticket: 1 conversations" in rc.summary([result])
+    waiting_only = rc.Result(script, "w", failures=["no reply while waiting: x"])
+    assert "(1 of them only by silence while waiting" in rc.summary([waiting_only])
