@@ -37,7 +37,6 @@ help:
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make train  set up and train only      make shell  chat in the terminal"
 	@echo "make eval   NLU accuracy and macro-F1 per language on the held-out split"
-	@echo "make eval-conversations   simulated borrowers against real servers (docs/conversation-evaluation.md)"
 	@echo "make bench-nlu / bench-load   accuracy and load figures against stock Rasa (docs/benchmarks.md)"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
