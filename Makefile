@@ -26,7 +26,7 @@ PYTHON310 = $(shell scripts/find-python310.sh)
 
 TRAINING_INPUTS := config.yml $(shell find domain data rasa_extensions/components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help setup train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-lint validate eval bench-nlu bench-load clean
+.PHONY: help setup train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-lint validate eval eval-conversations bench-nlu bench-load bench-never-silent clean
 
 help:
 	@echo "make run       set up, train if the data changed, start the assistant (demo page on localhost:8080)"
@@ -34,6 +34,7 @@ help:
 	@echo "make test      set up, train if needed, run every test"
 	@echo "make train     set up and train only      make shell  chat in the terminal"
 	@echo "make eval      NLU accuracy and macro-F1 per language on the held-out split"
+	@echo "make eval-conversations   borrower personas played against real servers (docs/conversation-evaluation.md)"
 	@echo "make api-token a bearer token for Rasa's HTTP API (1 hour)"
 	@echo "make bench-nlu / bench-load   accuracy and load figures against stock Rasa (docs/benchmarks.md)"
 
@@ -135,6 +136,11 @@ test: validate test-lint test-unit test-stories test-http test-security test-bro
 eval: $(BIN)/.installed
 	$(BIN)/python scripts/evaluate_nlu.py
 
+# Borrower personas (evaluation/personas/) talk to real servers started for
+# the run; writes docs/conversation-evaluation.md.
+eval-conversations: $(MODEL)
+	$(BIN)/python -m evaluation.conversations
+
 # Ours against Rasa's default pipeline / a stock `rasa init` bot, same run;
 # both rewrite their section of docs/benchmarks.md (see bench/README.md).
 bench-nlu: $(MODEL)
@@ -142,6 +148,11 @@ bench-nlu: $(MODEL)
 
 bench-load: $(MODEL)
 	$(BIN)/python bench/load.py
+
+# The "never silent" property test of `make test-http` at a larger size
+# (1000 random conversations); NEVER_SILENT_SEED=... for other conversations.
+bench-never-silent: $(MODEL)
+	NEVER_SILENT_CONVERSATIONS=$${NEVER_SILENT_CONVERSATIONS:-1000} $(BIN)/pytest tests/http/test_never_silent.py -q --tb=no
 
 clean:
 	rm -rf models results .pytest_cache test-output widget/dist

@@ -16,8 +16,8 @@ from borrower_help.api_token import bearer_token
 from borrower_help.conversation_ids import for_rest
 from borrower_help.launcher import Supervisor, production_settings, start_production
 from borrower_help.launcher.settings import Settings
+from borrower_help.launcher.throwaway import relaxed_credentials
 from tests.conftest import ROOT
-from tests.http.conftest import relaxed_credentials
 
 
 def free_port() -> int:
