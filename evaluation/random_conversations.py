@@ -277,7 +277,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return results
 
     if args.url:
-        import pathlib
 
         results = go(client_for(args.url, args.var), pathlib.Path(args.rasa_log) if args.rasa_log else None)
     else:

@@ -30,6 +30,7 @@ from rasa_extensions.turn_guard import guarded
 
 logger = logging.getLogger(__name__)
 WRITTEN_FOR = "3.6.21"
+_guard_installed = False
 
 
 class WrongRasaVersion(RuntimeError):
@@ -44,8 +45,8 @@ def install(version: str = rasa.__version__) -> None:
     RemoteAction._validate_action_result = validate_action_result
     # Agent._create_tracker_store wraps the store in the class it finds here.
     rasa.core.agent.FailSafeTrackerStore = StrictTrackerStore
-    if not getattr(MessageProcessor._run_prediction_loop, "_borrower_help_guard", False):
-        loop = guarded(MessageProcessor._run_prediction_loop)
-        loop._borrower_help_guard = True
-        MessageProcessor._run_prediction_loop = loop
+    global _guard_installed
+    if not _guard_installed:
+        MessageProcessor._run_prediction_loop = guarded(MessageProcessor._run_prediction_loop)
+        _guard_installed = True
     logger.debug("Rasa patches installed: action-response validation, strict tracker store, turn guard")
