@@ -1,7 +1,7 @@
 """The lender's settings (lender.yml): brand, hotline, support hours and
 holidays, app menu paths, repayment channels. Read and checked here; the
-answers get them through slots (actions/inspect_message.py), so changing the
-file changes the answers without retraining.
+answers get them when they are rendered (rasa_extensions/lender_nlg.py), so
+changing the file changes the answers without retraining.
 
     python -m borrower_help.lender --check   # what `make run` runs first
 """
@@ -129,6 +129,25 @@ def parse(raw: Any, source: Text = "lender.yml") -> LenderSettings:
     if errors:
         raise SettingsError(f"{source} is not valid:\n- " + "\n- ".join(errors))
     return LenderSettings(brand, hotline, zone, hours, frozenset(holidays), menu, tuple(channels))
+
+
+def _numbered(lines: List[Text]) -> Text:
+    return "\n".join(f"{number}. {line}" for number, line in enumerate(lines, start=1))
+
+
+def answer_values(settings: LenderSettings, language: Text) -> Dict[Text, Text]:
+    """The lender's settings as the answers in `language` use them: the
+    {lender_*} placeholders of the responses in domain/."""
+    menus = settings.menu_paths
+    return {
+        "lender_brand": settings.brand[language],
+        "lender_hotline": settings.hotline,
+        "lender_menu_change_phone": menus["change_phone"][language],
+        "lender_menu_real_name": menus["real_name"][language],
+        "lender_menu_customer_service": menus["customer_service"][language],
+        "lender_repayment_channels": _numbered(settings.channels(language)),
+        "lender_repayment_channels_without_sms": _numbered(settings.channels(language, without_sms_only=True)),
+    }
 
 
 def settings_path() -> pathlib.Path:
