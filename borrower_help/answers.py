@@ -35,6 +35,9 @@ _NO_INSIDE = re.compile(
     r"停机|注销|丢了|还没|未|失败|不清晰|不成功",
     re.IGNORECASE,
 )
+_NO_FOR_SURE = re.compile(
+    r"\b(?:lost it|it'?s gone|threw (?:it )?away|cancel+ed|no longer (?:have|works?))\b|找不到了|丢了|没了|注销了|停机了|"
+    r"用不了了|作废了|扔了", re.I)
 _YES_INSIDE = re.compile(
     r"\b(?:yes|yeah|yep|sure|ok|okay|still (?:works|have|working)|got it|done|already|works now|it works)\b|"
     r"还在|能用|可以用|收到|拿到|办好|好了|解决了|搞定|成功了|已经|还能",
@@ -47,6 +50,8 @@ def parse_answer(text: Optional[Text]) -> Optional[Text]:
     None when the text does not answer one."""
     if not text:
         return None
+    if _NO_FOR_SURE.search(text):
+        return NO  # "旧的卡找不到了 不知道放哪了": lost, whatever else is unknown
     if _UNSURE.search(text):
         return UNSURE
     if _SAYS_NO_PROBLEM.search(text):
@@ -80,7 +85,8 @@ _SOON = re.compile(
 )
 _LATER = re.compile(
     r"next (week|month)|in (\d{2,}|[4-9]|four|five|six|seven|ten) days|weeks?|"
-    r"end of (the )?month|下周|下个?月|月底|[四五六七八九十]天|\d{2,}天|[4-9]天|还早",
+    r"end of (the )?month|下周|下个?月|月底|[四五六七八九十]天|\d{2,}天|[4-9]天|还早|半个?多?月|个多?月|"
+    r"还有[^。，,]{0,4}(?:周|星期|礼拜|十)|不急|早着",
     re.IGNORECASE,
 )
 

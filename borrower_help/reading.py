@@ -106,16 +106,20 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
     if signals.is_complaint(text) and intent != "report_fraud":
         return _set(reading, "file_complaint", "a complaint")
     if signals.wants_a_person(text):
+        if context.last_question in ("utter_offer_human", "utter_offer_human_after_misses"):
+            return _set(reading, "affirm", "yes to the person offered")
         return _set(reading, "request_human", "asks for a person")
     button = _button_payload(text, context.buttons)
     if button:
         return _set(reading, button.lstrip("/").split("{")[0], "a button's title typed")
 
-    if signals.says_misunderstood(text):
+    phone_flow = context.active_form == "phone_changed_form" or context.slots.get("problem") == "phone_changed"
+    if signals.says_misunderstood(text) or (phone_flow and signals.denies_a_number_change(text)):
         reading.entities["misunderstood"] = True
         return _set(reading, "start_over", "the bot misunderstood")
     corrected = _corrected_flow(facts, context)
     if corrected:
+        reading.entities["corrected"] = True
         return _set(reading, FLOW_INTENT[corrected], f"a correction of the {corrected} answers")
 
     answered = _answer(text, intent, facts, context, reading)
@@ -126,7 +130,9 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
         return _set(reading, "report_account_restricted", "frozen, with no word of fraud")
     if intent in ("report_id_expired", "ask_renew_id") and signals.bank_card_not_id(text):
         return _set(reading, "out_of_scope", "a bank card, not the ID card")
-    cause = signals.cause_behind(text, intent)
+    cause = signals.cause_behind(text, intent) or _cause_from_facts(facts, intent)
+    if cause is None and (intent in CONVERSATIONAL or intent is None):
+        cause = signals.named_cause(text)
     if cause:
         return _set(reading, cause, "the cause, not the symptom")
     if signals.money_taken_not_posted(text):
@@ -139,6 +145,22 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
         reading.entities["step_topic"] = topic.name
         return _set(reading, "ask_step_detail", f"a question about the step '{topic.name}'")
     return reading
+
+
+# Intents that say nothing about a problem: a message that names a cause is
+# about that cause ("got a new sim card, now the codes don't come" read as deny).
+CONVERSATIONAL = {"affirm", "deny", "nlu_fallback", "out_of_scope", "thank", "goodbye", "greet", "bot_challenge"}
+FLOW_FACTS = {"phone_changed": {"old_number_reachable"}, "id_expired": {"has_new_id", "id_updated_in_app"}}
+
+
+def _cause_from_facts(facts: Dict[Text, bool], intent: Optional[Text]) -> Optional[Text]:
+    """"新身份证在APP里传过了 多久能恢复额度": the ID flow's facts, told with
+    one of its symptoms, make it the ID flow."""
+    for flow, slots in FLOW_FACTS.items():
+        cause = FLOW_INTENT[flow]
+        if slots & set(facts) and intent in signals.SYMPTOMS_OF[cause] | CONVERSATIONAL:
+            return cause
+    return None
 
 
 def _set(reading: Reading, intent: Text, why: Text) -> Reading:
@@ -196,6 +218,12 @@ def _answer(text: Text, intent: Optional[Text], facts: Dict[Text, bool], context
             return _set(reading, "deny", "none of the suggestions")
         return None
     if question in YES_NO_QUESTIONS:
+        named = signals.named_cause(text)
+        if named and catalogue.problem_for_intent(named) != context.slots.get("problem"):
+            return None  # another problem, named: a new topic, not an answer
+        if question in ("utter_ask_no_code_number_still_yours", "utter_ask_login_has_number") and \
+                facts.get("same_number"):
+            return _set(reading, "affirm", "the number has not changed")
         answer = answers.parse_answer(text)
         problem = catalogue.problem_for_intent(intent) is not None or intent in catalogue.PROBLEMS
         if problem and question != "utter_ask_solved" and not answers.starts_with_yes_or_no(text):

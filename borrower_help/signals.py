@@ -109,7 +109,7 @@ _ID_EXPIRED = _any(
     r"\bexpired\b[^.?!]{0,15}\b(?:id|identity card|id card)\b",
     r"身份证[^.。!?！？，,]{0,8}(?:过期|到期|失效|快过期)|证件[^.。!?！？，,]{0,6}(?:过期|到期|失效)",
 )
-_SYMPTOMS_OF = {
+SYMPTOMS_OF = {
     "report_phone_changed": {"report_no_verification_code", "report_login_failed", "report_repayment_failed",
                              "report_overdue_risk", "report_account_restricted", "report_face_verification_failed"},
     "report_id_expired": {"report_account_restricted", "report_login_failed", "report_face_verification_failed",
@@ -121,7 +121,7 @@ def cause_behind(text: Text, intent: Optional[Text]) -> Optional[Text]:
     """The cause's intent when `text` names it and the model took a symptom."""
     text = text or ""
     for cause, pattern in (("report_phone_changed", _PHONE_CHANGED), ("report_id_expired", _ID_EXPIRED)):
-        if intent in _SYMPTOMS_OF[cause] and pattern.search(text):
+        if intent in SYMPTOMS_OF[cause] and pattern.search(text):
             return cause
     return None
 
@@ -135,8 +135,8 @@ _MONEY_TAKEN = _any(
     r"\b(?:bank|card|money|account)\b[^.?!]{0,30}\b(?:debited|deducted|taken|took|charged|left)\b[^.?!]{0,60}"
     r"\b(?:unpaid|not paid|still (?:shows|says|owe)|overdue|not (?:show|posted|received|updated)|outstanding)",
     r"\bpaid\b[^.?!]{0,40}\b(?:still (?:shows|says)|shows? (?:as )?(?:unpaid|overdue)|not (?:posted|updated|received))",
-    r"(?:钱|款|银行卡|卡里|余额)[^.。!?！？]{0,10}(?:扣了|扣掉|被扣|已扣|扣走|划走|扣款成功)[^.。!?！？]{0,30}"
-    r"(?:没还|未还|没到账|未到账|显示逾期|还显示|没显示|待还|没有还上|没更新)",
+    r"(?:钱|款|银行卡|卡里|余额|银行)[^.。!?！？]{0,10}(?:扣了|扣掉|被扣|已扣|扣走|划走|扣款成功|扣钱|扣款了|扣除|转走)"
+    r"[^.。!?！？]{0,30}(?:没还|未还|没到账|未到账|显示逾期|还显示|没显示|待还|没有还上|没更新|逾期)",
     r"(?:已经还了|还过了|转过去了|付过了|已还款)[^.。!?！？]{0,20}(?:显示没还|显示未还|显示逾期|没到账|未到账|还是待还|还显示)",
 )
 
@@ -162,7 +162,12 @@ _CORRECTION_CUE = _any(
 
 
 def says_misunderstood(text: Text) -> bool:
-    return bool(_MISUNDERSTOOD.search(text or "") or _I_DID_NOT_CHANGE_NUMBER.search(text or ""))
+    return bool(_MISUNDERSTOOD.search(text or ""))
+
+
+def denies_a_number_change(text: Text) -> bool:
+    """"我没换号啊": a correction only where the bot took the number as changed."""
+    return bool(_I_DID_NOT_CHANGE_NUMBER.search(text or ""))
 
 
 def sounds_like_a_correction(text: Text) -> bool:
@@ -183,7 +188,9 @@ _FACTS = [
     ("old_number_reachable", True, _any(
         r"\bold (?:sim|number|phone)\b[^.?!]{0,25}\b(?:still (?:works|working|have|active)|i still have)\b",
         r"\bi still have (?:the |my )?old (?:sim|number|phone)\b",
-        r"旧(?:手机)?(?:卡|号|号码)[^.。!?！？]{0,6}(?:还在|还能用|还可以用|能用|没注销|还有)",
+        r"\bstill ha(?:s|ve)\b[^.?!]{0,20}\bold (?:sim|number|phone)\b|\bold (?:sim|number)\b[^.?!]{0,40}\b(?:works|"
+        r"still in|in (?:his|her|my \w+'s) phone)\b",
+        r"旧(?:手机)?(?:卡|号|号码)[^.。!?！？]{0,16}(?:还在|还能用|还可以用|能用|没注销|还有|插着)",
     )),
     ("can_log_in", False, _any(
         r"\b(?:can'?t|cannot|can not|unable to|couldn'?t|won'?t let me)\s+(?:log ?in|sign ?in|get in|access)\b|"
@@ -196,18 +203,19 @@ _FACTS = [
     )),
     ("has_new_id", False, _any(
         r"\b(?:haven'?t|have not|didn'?t|not yet|still waiting)\b[^.?!]{0,25}\bnew (?:id|card|identity card)\b",
-        r"新(?:的)?身份证[^.。!?！？]{0,6}(?:还没|没有|未)(?:办|拿|领|下来)|(?:还没|没)(?:办|拿到|领到|去办)[^.。!?！？]{0,4}新(?:的)?身份证",
+        r"新(?:的)?(?:身份证|证件|证|ID|id)[^.。!?！？]{0,6}(?:还没|没有|未|没)(?:办|拿|领|下来|到)|"
+        r"(?:还没|没)(?:办|拿到|领到|去办|办好)[^.。!?！？]{0,4}新(?:的)?(?:身份证|证|ID)|还在等新(?:的)?(?:身份证|证)",
     )),
     ("has_new_id", True, _any(
         r"\b(?:got|have|received|picked up|collected)\b[^.?!]{0,12}\bnew (?:id|id card|identity card)\b|"
-        r"\bnew (?:id|id card) (?:is )?(?:ready|here|in hand)\b|\bdo have (?:the|a|my) new (?:card|id)\b",
-        r"新(?:的)?身份证[^.。!?！？]{0,12}(?:办好|拿到|领到|拿回来|下来了|已经有了|到手|换好)|"
-        r"(?:拿到|领到|办好|换好)了?新(?:的)?身份证",
+        r"\bnew (?:id|id card) (?:is )?(?:ready|here|in hand)\b|\bdo have (?:the|a|my) new (?:card|id)\b|"
+        r"\brenewed (?:my |the )?(?:id|identity card)\b",
+        r"新(?:的)?(?:身份证|证件|证|ID|id)[^.。!?！？]{0,12}(?:办好|拿到|领到|拿回来|下来了|已经有了|到手|换好|有了)|"
+        r"(?:拿到|领到|办好|换好|换了)了?新(?:的)?(?:身份证|证|ID)|身份证[^.。!?！？]{0,6}(?:已经)?换(?:了|好了)新的",
     )),
     ("id_updated_in_app", True, _any(
-        r"\b(?:already|have|did|just)\b[^.?!]{0,12}\b(?:uploaded|updated|submitted)\b[^.?!]{0,30}\b(?:id|photos?|app|"
-        r"card)\b",
-        r"(?:已经|也|都)(?:上传|更新|提交)(?:过|了)|(?:上传|更新|提交)(?:过|好)了",
+        r"\b(?:uploaded|updated|submitted|re-?verified)\b[^.?!]{0,30}\b(?:id|photos?|app|card|it)\b",
+        r"(?:已经|也|都)?(?:上传|更新|提交|传)(?:过|了|好了)|(?:在|往)\s*(?:APP|app|App)[^.。!?！？]{0,6}(?:传|上传|更新)",
     )),
     ("repayment_due_soon", True, _any(
         r"\bdue\b[^.?!]{0,15}\b(?:today|tonight|tomorrow|tmr|in (?:a|one|two|three|1|2|3) days?)\b|"
@@ -222,13 +230,37 @@ _FACTS = [
 ]
 
 
+_SAME_NUMBER = _any(
+    r"\bsame (?:phone )?number\b|\b(?:haven'?t|have not|didn'?t|did not|never) changed? (?:my |the )?(?:phone )?"
+    r"(?:number|sim)\b|\bnumber (?:hasn'?t|has not|didn'?t) change",
+    r"号码没(?:换|变)|没(?:有)?换(?:过)?(?:手机)?号|手机号(?:没变|没换|还是原来的|一直没换)|还是原来的号",
+)
+
+
 def stated_facts(text: Text) -> Dict[Text, bool]:
-    """The flow answers `text` states, e.g. {"can_log_in": False}."""
+    """The flow answers `text` states, e.g. {"can_log_in": False}, and
+    `same_number` when the registered number is said to be unchanged."""
     found: Dict[Text, bool] = {}
     for slot, value, pattern in _FACTS:
         if slot not in found and pattern.search(text or ""):
             found[slot] = value
+    if found.get("id_updated_in_app"):
+        found.setdefault("has_new_id", True)  # nobody uploads an ID they do not have
+    if _SAME_NUMBER.search(text or ""):
+        found["same_number"] = True
     return found
+
+
+def named_cause(text: Text) -> Optional[Text]:
+    """The flow a message names by its cause (the number changed, the ID
+    expired), whatever else it says."""
+    if _I_DID_NOT_CHANGE_NUMBER.search(text or "") or _SAME_NUMBER.search(text or ""):
+        return None
+    if _PHONE_CHANGED.search(text or ""):
+        return "report_phone_changed"
+    if _ID_EXPIRED.search(text or "") and not bank_card_not_id(text):
+        return "report_id_expired"
+    return None
 
 
 # ------------------------------------------------- near misses of the flows

@@ -38,7 +38,22 @@ def reading_of(text, model_intent, **context):
      "nlu_fallback", {"answer": "unsure"}),
     ("不用 已经好了", "request_human", {"last_question": "utter_offer_human"}, "deny", {}),
     ("传了好几次都说照片不清晰", "report_face_verification_failed", {"last_question": "utter_ask_solved"},
-     "deny", {}),
+     "deny", {"id_updated_in_app": True, "has_new_id": True}),
+    # a different problem named after "solved?" is a new topic
+    ("手机号的知道了 那身份证过期了怎么办 新证还没拿到", "deny",
+     {"last_question": "utter_ask_solved", "slots": {"problem": "phone_changed"}}, "report_id_expired",
+     {"has_new_id": False}),
+    ("got a new sim card, now the codes don't come to me", "deny", {}, "report_phone_changed", {}),
+    ("新身份证在APP里传过了 多久能恢复额度", "report_account_restricted", {}, "report_id_expired",
+     {"id_updated_in_app": True, "has_new_id": True}),
+    ("the verification code never arrives. same number, haven't changed anything", "report_no_verification_code",
+     {}, None, {"same_number": True}),
+    ("same number", "affirm", {"last_question": "utter_ask_no_code_number_still_yours"}, "affirm",
+     {"same_number": True}),
+    ("等等 旧卡在我老婆手机里插着呢 还能用", "affirm",
+     {"last_question": "utter_ask_solved", "slots": {"old_number_reachable": False, "problem": "phone_changed"}},
+     "report_phone_changed", {"old_number_reachable": True, "corrected": True}),
+    ("好像是25号还 还有半个多月", "affirm", {"last_question": ASK["due"]}, "deny", {"answer": False}),
     # a button's own title typed
     ("用不了了", "nlu_fallback", {"last_question": ASK["old_sim"], "buttons": [
         {"title": "能用/能补办", "payload": "/affirm"}, {"title": "用不了了", "payload": "/deny"}]},
@@ -52,10 +67,10 @@ def reading_of(text, model_intent, **context):
      {"old_number_reachable": False, "answer": False}),
     # corrections
     ("我没换号啊 你理解错了", "deny", {"last_question": ASK["due"], "active_form": "phone_changed_form"},
-     "start_over", {"misunderstood": True}),
+     "start_over", {"misunderstood": True, "same_number": True}),
     ("no wait, I do have the new card", "deny", {"last_question": "utter_ask_solved",
                                                  "slots": {"has_new_id": False, "problem": "id_expired"}},
-     "report_id_expired", {"has_new_id": True}),
+     "report_id_expired", {"has_new_id": True, "corrected": True}),
     # scams, in every state, and their opposite
     ("a guy on wechat says he can get me a 20k limit for a 500 yuan fee, he just needs my login code. legit?",
      "out_of_scope", {}, "report_fraud", {}),
