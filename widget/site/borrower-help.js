@@ -202,7 +202,8 @@
   StatusLine.prototype.follow = function (message) {
     this.refused = null;
     noteSeen(message);
-    if (typeof message.text === 'string' && message.text && message.metadata === undefined) {
+    var fromAgent = Boolean(message.metadata && message.metadata.source === 'agent');
+    if (typeof message.text === 'string' && message.text && !fromAgent) {
       this.lang = HAN.test(message.text) ? 'zh' : (/[A-Za-z]{3,}/.test(message.text) ? 'en' : this.lang);
     }
     if (message.handoff) {
