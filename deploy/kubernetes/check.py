@@ -1,7 +1,9 @@
 """Checks the Kubernetes manifests and the Dockerfiles as far as a machine
 without a cluster and without a container engine can:
 
-1. render every overlay (kubectl kustomize deploy/kubernetes/overlays/NAME);
+1. render every overlay (kubectl kustomize deploy/kubernetes/overlays/NAME),
+   and every optional component (deploy/kubernetes/components/NAME) on top
+   of the first overlay;
 2. validate every rendered object against the Kubernetes API schemas
    (kubernetes-validate, strict: unknown fields are errors), for the oldest
    and the newest Kubernetes version we support;
@@ -54,6 +56,18 @@ def render(overlay: pathlib.Path) -> str:
     if done.returncode != 0:
         raise CheckFailed(f"kubectl kustomize {overlay} failed:\n{done.stderr.strip()}")
     return done.stdout
+
+
+def with_component(overlay: pathlib.Path, component: pathlib.Path, scratch: pathlib.Path) -> pathlib.Path:
+    """A throw-away overlay: `overlay` plus `component` (kustomize wants
+    relative paths)."""
+    folder = scratch / f"{overlay.name}+{component.name}"
+    folder.mkdir(parents=True)
+    (folder / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        f"resources:\n  - {os.path.relpath(overlay, folder)}\n"
+        f"components:\n  - {os.path.relpath(component, folder)}\n")
+    return folder
 
 
 def validate(name: str, rendered: str) -> int:
@@ -138,9 +152,22 @@ def main(argv=None) -> int:
         return 1
     out = args.out or pathlib.Path(tempfile.mkdtemp(prefix="borrower-help-k8s-"))
     out.mkdir(parents=True, exist_ok=True)
+    try:
+        return check(args, overlays, out)
+    finally:
+        if args.out is None:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+def check(args: argparse.Namespace, overlays: List[pathlib.Path], out: pathlib.Path) -> int:
+    scratch = pathlib.Path(tempfile.mkdtemp(prefix="borrower-help-k8s-components-"))
+    components_folder = args.kustomize_root / "components"
+    components = sorted(p for p in components_folder.iterdir() if (p / "kustomization.yaml").exists()) \
+        if components_folder.is_dir() else []
+    builds = overlays + [with_component(overlays[0], component, scratch) for component in components]
     failures: List[str] = []
     total = 0
-    for overlay in overlays:
+    for overlay in builds:
         try:
             rendered = render(overlay)
             (out / f"{overlay.name}.yaml").write_text(rendered)
@@ -150,8 +177,10 @@ def main(argv=None) -> int:
                   f"{' and '.join(KUBERNETES_VERSIONS)} (strict)")
         except CheckFailed as error:
             failures.append(str(error))
+    shutil.rmtree(scratch, ignore_errors=True)
     if not failures:
-        print(f"render+validate: {total} objects in {len(overlays)} overlays")
+        print(f"render+validate: {total} objects in {len(overlays)} overlays and "
+              f"{len(components)} components")
     for target, framework in ((out, "kubernetes"), (args.dockerfiles, "dockerfile")):
         if framework == "kubernetes" and failures:
             continue  # nothing rendered to scan
@@ -159,15 +188,21 @@ def main(argv=None) -> int:
             counts, skips = checkov(target, framework)
             print(f"checkov {framework}: {counts['passed']} passed, {counts['failed']} failed "
                   f"(none HIGH or unknown), {counts['skipped']} skipped with a reason")
-            if args.verbose:
+            if args.verbose:  # each skip once, with the objects it applies to
+                grouped: Dict[Tuple[str, str], List[str]] = {}
                 for check_id, resource, reason in skips:
-                    print(f"  skipped {check_id} {resource}: {reason}")
+                    names = grouped.setdefault((check_id, reason), [])
+                    if resource.split(".")[-1] not in names:
+                        names.append(resource.split(".")[-1])
+                for (check_id, reason), names in sorted(grouped.items()):
+                    print(f"  skipped {check_id} on {', '.join(names)}: {reason}")
         except CheckFailed as error:
             failures.append(str(error))
     if failures:
         print("\n".join(["FAILED:"] + failures), file=sys.stderr)
         return 1
-    print(f"rendered manifests: {out}")
+    if args.out:
+        print(f"rendered manifests: {out}")
     return 0
 
 

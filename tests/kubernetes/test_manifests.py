@@ -17,6 +17,7 @@ from borrower_help import keys
 from borrower_help.files import ROOT
 from borrower_help.launcher import commands, shapes
 from borrower_help.launcher import settings as launcher_settings
+
 KUBERNETES = ROOT / "deploy" / "kubernetes"
 DOCKER = ROOT / "deploy" / "docker"
 
@@ -411,3 +412,55 @@ def test_python_is_the_one_the_project_runs_on():
     for dockerfile in pathlib.Path(DOCKER).glob("*.Dockerfile"):
         for image in re.findall(r"^FROM (python:\S+)", dockerfile.read_text(), re.M):
             assert image.startswith("python:3.10"), (dockerfile.name, image)
+
+
+def test_the_components_change_what_they_say(tmp_path):
+    """components/ on top of an overlay (as a lender's overlay adds them)."""
+    import os
+
+    from tests.kubernetes.conftest import Manifests, render
+
+    overlay = tmp_path / "lender"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        f"resources:\n  - {os.path.relpath(KUBERNETES / 'overlays' / 'small', overlay)}\n"
+        f"components:\n  - {os.path.relpath(KUBERNETES / 'components' / 'sticky-by-client-address', overlay)}\n"
+        f"  - {os.path.relpath(KUBERNETES / 'components' / 'lender-settings', overlay)}\n")
+    manifests = Manifests("lender", render(overlay))
+    notes = manifests.get("Ingress", "borrower-help-socketio")["metadata"]["annotations"]
+    assert notes["nginx.ingress.kubernetes.io/upstream-hash-by"] == "$binary_remote_addr"
+    assert not [k for k in notes if "affinity" in k or "session-cookie" in k]
+    actions = manifests.container("Deployment", "borrower-help-actions", "actions")
+    env = manifests.environment(actions)
+    from borrower_help import lender
+    assert '"LENDER_SETTINGS"' in inspect.getsource(lender.settings_path)
+    mount = [m for m in actions["volumeMounts"] if m["name"] == "lender"][0]["mountPath"]
+    assert env["LENDER_SETTINGS"].startswith(mount + "/")
+
+
+def test_the_readmes_example_overlay_renders_with_its_hosts(tmp_path):
+    import shutil as sh
+
+    from tests.kubernetes.conftest import Manifests, render
+
+    readme = (ROOT / "README.md").read_text()
+    marker = "# deploy/kubernetes/overlays/lumen/kustomization.yaml\n"
+    block = readme[readme.index(marker):]
+    block = block[:block.index("```")]
+    lines = [line[3:] if line.startswith("   ") else line for line in block.splitlines()]
+    root = tmp_path / "kubernetes"
+    for part in ("base", "overlays/small", "components"):
+        sh.copytree(KUBERNETES / part, root / part)
+    (root / "overlays" / "lumen").mkdir()
+    (root / "overlays" / "lumen" / "kustomization.yaml").write_text("\n".join(lines) + "\n")
+    manifests = Manifests("lumen", render(root / "overlays" / "lumen"))
+    assert ingress_hosts(manifests, "borrower-help-socketio") == {"help.lumen.example"}
+    assert ingress_hosts(manifests, "borrower-help-chat") == {"help.lumen.example"}
+    assert ingress_hosts(manifests, "borrower-help-console") == {"console.lumen.example"}
+    page = manifests.container("Deployment", "borrower-help-page", "page")["command"]
+    assert page[-2:] == ["--rasa-url", "https://help.lumen.example"]
+    assert manifests.container("Deployment", "borrower-help-rasa", "rasa")["image"] == \
+        "registry.example.com/borrower-help/rasa:2026-11-27"
+    origins = manifests.settings()["CORS_ORIGINS"].split()
+    assert "https://help.lumen.example" in origins
