@@ -7,6 +7,7 @@ import time
 import pytest
 import redis
 import requests
+import socketio
 
 from tests.security.test_action_server import CALL, listening_addresses
 
@@ -14,7 +15,8 @@ LOOPBACK = ("0100007F", "00000000000000000000000001000000")
 
 
 def test_every_internal_server_listens_on_loopback_only(cluster):
-    ports = [cluster.settings.action_port, *cluster.rasa_ports, cluster.settings.console_port,
+    running = [port for port in cluster.rasa_ports if f"rasa-{port}" in cluster.supervisor.processes]
+    ports = [cluster.settings.action_port, *running, cluster.settings.console_port,
              int(cluster.values["REDIS_PORT"])]
     for port in ports:
         addresses = listening_addresses(port)
@@ -53,11 +55,20 @@ def test_a_pickle_published_on_the_socketio_channel_runs_nothing(cluster, tmp_pa
         def __reduce__(self):
             return (pathlib.Path.touch, (marker,))
 
-    client = redis.Redis(host="127.0.0.1", port=int(cluster.values["REDIS_PORT"]),
-                         password=cluster.settings.extra_env["REDIS_PASSWORD"], socket_timeout=5)
-    receivers = client.publish("borrower-help-socketio", pickle.dumps(Exploit()))
-    assert receivers >= 1  # the Rasa servers listen on that channel
-    time.sleep(2)
-    assert not marker.exists()
+    widget = socketio.Client()  # a widget connected: the servers now listen on Redis
+    widget.connect(cluster.url, transports=["websocket"])
+    try:
+        client = redis.Redis(host="127.0.0.1", port=int(cluster.values["REDIS_PORT"]),
+                             password=cluster.settings.extra_env["REDIS_PASSWORD"], socket_timeout=5)
+        deadline = time.monotonic() + 20
+        receivers = 0
+        while receivers == 0 and time.monotonic() < deadline:
+            receivers = client.publish("borrower-help-socketio", pickle.dumps(Exploit()))
+            time.sleep(0.5)
+        assert receivers >= 1  # a Rasa server listened on that channel and got it
+        time.sleep(2)
+        assert not marker.exists()
+    finally:
+        widget.disconnect()
     assert requests.post(f"{cluster.url}/webhooks/rest/webhook", timeout=60,
                          json={"sender": "prod-" + secrets.token_hex(6), "message": "hello"}).status_code == 200
