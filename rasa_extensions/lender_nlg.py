@@ -21,7 +21,8 @@ def with_lender_settings(generate: Generate) -> Generate:
         language = tracker.get_slot("language")
         language = language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
         try:
-            values = lender.answer_values(lender.current(), language)
+            values = lender.answer_values(lender.current(), language,
+                                          due_soon=tracker.get_slot("repayment_due_soon") is True)
         except lender.SettingsError as error:  # a bad edit of lender.yml: keep answering
             logger.error("Lender settings not usable, answers keep their placeholders: %s", error)
             values = {}
