@@ -36,6 +36,7 @@ DATASETS = ROOT.parent / "shared" / "datasets"
 AFQMC = DATASETS / "afqmc-borrower-questions" / "questions.tsv"
 MODEL = ROOT / "models" / "borrower-help.tar.gz"
 REPORT = ROOT / "docs" / "nlu-evaluation.md"
+ERROR_KINDS = ROOT / "tests" / "nlu_holdout" / "error_kinds.tsv"
 REJECTED = {"out_of_scope", "nlu_fallback"}
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 
@@ -55,6 +56,12 @@ def read_afqmc() -> List[Example]:
         return []
     with AFQMC.open(newline="") as f:
         return [(r["text"].strip(), r["expected_intent"]) for r in csv.DictReader(f, delimiter="\t")]
+
+
+def read_error_kinds() -> List[Example]:
+    lines = [line for line in ERROR_KINDS.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return [(text, expected) for expected, text in (line.split("\t", 1) for line in lines)]
 
 
 def read_banking77_heldout() -> List[Example]:
@@ -118,7 +125,7 @@ def train_nlu(config: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
 
 def render(model_label: str, holdout: Dict[str, Tuple[List[Example], List[Parse]]],
            banking: Tuple[List[Example], List[Parse]], afqmc: Tuple[List[Example], List[Parse]],
-           threshold: float) -> str:
+           error_kinds: Tuple[List[Example], List[Parse]], threshold: float) -> str:
     lines = [
         "# NLU evaluation",
         "",
@@ -158,6 +165,11 @@ def render(model_label: str, holdout: Dict[str, Tuple[List[Example], List[Parse]
         a_pred = [with_threshold(p, None) for p in a_parses]
         accuracy = sum(correct(e, p) for (_, e), p in zip(a_examples, a_pred)) / len(a_pred)
         lines.append(f"| AFQMC borrower questions (zh) | {len(a_pred)} | {accuracy:.3f} | intent accuracy |")
+    k_examples, k_parses = error_kinds
+    k_pred = [with_threshold(p, None) for p in k_parses]
+    k_right = [correct(e, p) for (_, e), p in zip(k_examples, k_pred)]
+    lines.append(f"| error kinds of issue 16 (`tests/nlu_holdout/error_kinds.tsv`) | {len(k_pred)} | "
+                 f"{sum(k_right) / max(len(k_pred), 1):.3f} | intent accuracy |")
     if b_examples:
         attracted = collections.Counter(p for p in b_pred if p not in REJECTED).most_common(5)
         lines += ["", "Problem intents that attract Banking77 messages: "
@@ -176,6 +188,8 @@ def render(model_label: str, holdout: Dict[str, Tuple[List[Example], List[Parse]
         ap = [with_threshold(p, t) for p in a_parses]
         row.append(f"{sum(correct(e, p) for (_, e), p in zip(a_examples, ap)) / max(len(ap), 1):.3f}")
         lines.append("| " + " | ".join(row) + " |")
+    misses = [f"{text} (expected {e}, read {p})" for (text, e), p, ok in zip(k_examples, k_pred, k_right) if not ok]
+    lines += ["", "## Error kinds still misread", ""] + ([f"- {m}" for m in misses] or ["none"])
     return "\n".join(lines) + "\n"
 
 
@@ -206,8 +220,8 @@ def main() -> int:
             print(f"no model at {model}: run `make train` first", file=sys.stderr)
             return 1
         sets = {lang: read_holdout(path) for lang, path in HOLDOUT.items()}
-        banking, afqmc = read_banking77_heldout(), read_afqmc()
-        all_texts = [t for ex in sets.values() for t, _ in ex] + [t for t, _ in banking + afqmc]
+        banking, afqmc, error_kinds = read_banking77_heldout(), read_afqmc(), read_error_kinds()
+        all_texts = [t for ex in sets.values() for t, _ in ex] + [t for t, _ in banking + afqmc + error_kinds]
         parses = asyncio.run(parse_all(model, all_texts))
 
     position, holdout = 0, {}
@@ -215,8 +229,11 @@ def main() -> int:
         holdout[lang] = (examples, parses[position:position + len(examples)])
         position += len(examples)
     banking_parses = parses[position:position + len(banking)]
-    afqmc_parses = parses[position + len(banking):]
-    report = render(label, holdout, (banking, banking_parses), (afqmc, afqmc_parses), configured_threshold())
+    position += len(banking)
+    afqmc_parses = parses[position:position + len(afqmc)]
+    error_parses = parses[position + len(afqmc):]
+    report = render(label, holdout, (banking, banking_parses), (afqmc, afqmc_parses),
+                    (error_kinds, error_parses), configured_threshold())
     print(report)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report)

@@ -33,3 +33,23 @@ def test_banking77_split_is_stable_and_about_one_in_ten():
     share = sum(in_training_share(t) for t in texts) / len(texts)
     assert 0.07 < share < 0.13
     assert in_training_share("same text") == in_training_share("same text")
+
+
+def _normalised(text):
+    return "".join(text.lower().split())
+
+
+def test_no_evaluation_message_is_trained_on():
+    import pathlib
+
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from scripts.evaluate_nlu import HOLDOUT, read_error_kinds, read_holdout
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    trained = {_normalised(m.get("text")) for path in (root / "data" / "nlu").rglob("*.yml")
+               for m in load_data(str(path)).intent_examples}
+    kept_out = [text for path in HOLDOUT.values() for text, _ in read_holdout(path)]
+    kept_out += [text for text, _ in read_error_kinds()]
+    assert len(kept_out) > 500
+    assert [text for text in kept_out if _normalised(text) in trained] == []
