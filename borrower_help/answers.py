@@ -117,7 +117,9 @@ def as_bool(value) -> Optional[bool]:
 
 # Checked in this order: the negative phrases contain the positive words.
 _WORDS = [
-    (1, r"terrible|useless|awful|very bad|waste of time|非常不满意|很不满意|很差|太差|垃圾|没用"),
+    (4, r"\bnot bad\b|不赖|还不错"),
+    (5, r"满分|好评|very satisfied|awesome|fantastic|loved it|love it"),
+    (1, r"差评|零分|worst|horrible|\bbad\b|terrible|useless|awful|very bad|waste of time|非常不满意|很不满意|很差|太差|垃圾|没用"),
     (2, r"not (very |really )?(good|helpful)|poor|too slow|不太满意|不满意|不太好|太慢"),
     (5, r"excellent|perfect|amazing|very (good|helpful)|great|非常满意|很满意|太棒|特别好|非常好|超赞"),
     (4, r"\bgood\b|helpful|满意|不错|挺好"),
@@ -137,6 +139,9 @@ def parse_score(text: Optional[Text]) -> Optional[int]:
     chinese = re.search(r"([一二三四五])\s*(?:星|颗星|分)", text)
     if chinese:
         return "一二三四五".index(chinese.group(1)) + 1
+    spelled = re.search(r"\b(one|two|three|four|five)\s*(?:stars?|out of five)\b", text, re.I)
+    if spelled:
+        return ("one", "two", "three", "four", "five").index(spelled.group(1).lower()) + 1
     number = _NUMBER.search(text)
     if number:
         return int(number.group(1))

@@ -60,21 +60,49 @@ def is_scam(text: Text) -> bool:
 
 
 # ---------------------------------------------------------- a person, please
-_PERSON = _any(
-    r"\b(?:human|real person|live (?:agent|person|chat)|actual person|somebody real|someone real|operator|"
-    r"customer (?:service|support) (?:agent|rep|representative|person)|representative|supervisor|manager)\b",
-    r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an |some)?(?:one|body|person|agent|staff|human|someone)\b",
+# Asked for in so many words ("can I talk to someone", "转人工"). A bare word
+# like "human" or "manager" counts only in a short message: in a long one it
+# is usually about something else ("the camera can't detect a real human").
+_PERSON_ASKED = _any(
+    r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an |some|your )?(?:one|body|person|agent|staff|human|someone|"
+    r"operator|manager|supervisor|representative)\b",
     r"\b(?:is there|can i get|get me|i want|i need|i'd like|i would like|connect me (?:to|with)|transfer me)"
-    r"[^.?!]{0,20}\b(?:someone|somebody|a person|an agent|a human|a real|staff)\b",
+    r"[^.?!]{0,20}\b(?:someone|somebody|a person|an agent|a human|a real|staff|an operator|a representative)\b",
+    r"\b(?:any ?(?:one|body)|any humans?|any real people) (?:there|around|here|real)\b",
+    r"\b(?:live (?:agent|person|chat)|customer (?:service|support) (?:agent|rep|representative|person))\b",
     r"\bagent\s*(?:please|pls|plz)?\s*[.!]*$",
-    r"^\s*(?:agent|human|person)\s*[.!?]*\s*$",
-    r"转人工|人工客服|人工服务|找人工|真人|活人|客服小姐姐|客服人员|接线员|有没有人|找个人|找人[工帮]|"
+    r"转人工|人工客服|人工服务|找人工|客服小姐姐|客服人员|接线员|有没有人|找个人|找人[工帮]|找个?真人|"
     r"转接客服|联系客服|客服电话|打电话给我|让客服|要人工|叫人工|人工[!！吧啊呢]|不要机器人|别用机器人",
+)
+_PERSON_WORD = _any(
+    r"\b(?:human|real person|actual person|somebody real|someone real|representative|supervisor|manager|agent)\b",
+    r"真人|活人|人工",
+)
+# "Are you a real person?" asks what the bot is; "no, I'd rather not talk to
+# an agent" and "不需要人工" decline one.
+_ASKS_WHAT_THE_BOT_IS = _any(
+    r"\b(?:are|r)\s+(?:you|u)\b[^.?!]{0,25}\b(?:human|person|real|bot|robot|machine|ai|automated)\b",
+    r"\b(?:you're|youre|you are) (?:not )?(?:a |an )?(?:real|actual|human|bot|robot)\b",
+    r"\bis (?:this|it|that)\b[^.?!]{0,15}\b(?:automated|a bot|a robot|a machine|a real|a human|ai)\b",
+    r"\bis (?:a|there a) (?:person|human) (?:answering|typing|replying|reading)\b",
+    r"\b(?:am i|are we) (?:talking|chatting|speaking|writing) (?:to|with)\b",
+    r"你是(?:不是)?(?:个|一个)?(?:机器人|真人|活人|人工|人吗|ai|AI|程序)|是(?:机器人|真人|人工)(?:吗|么|嘛|还是|不)|"
+    r"(?:真人|活人|机器人)(?:吗|么|嘛|不\s*$)",
+)
+_DECLINES_A_PERSON = _any(
+    r"\b(?:don't|dont|do not|no need|rather not|won't|wont|not)\b[^.?!]{0,20}\b(?:agent|human|person|someone|"
+    r"anyone|operator|staff)\b",
+    r"(?:不需要|不用|不要|别|无需)(?:转)?(?:人工|真人|客服)",
 )
 
 
 def wants_a_person(text: Text) -> bool:
-    return bool(_PERSON.search(text or ""))
+    text = text or ""
+    if _ASKS_WHAT_THE_BOT_IS.search(text) or _DECLINES_A_PERSON.search(text):
+        return False
+    if _PERSON_ASKED.search(text):
+        return True
+    return bool(_PERSON_WORD.search(text)) and len(re.findall(r"\w+", text)) <= 5
 
 
 # ---------------------------------------------------------------- complaints

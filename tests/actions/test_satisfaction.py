@@ -17,6 +17,7 @@ def store(database):
     ("5", 5), ("4/5", 4), ("3 stars", 3), ("★★★★", 4), ("⭐⭐", 2), ("五星", 5), ("给4分", 4), ("三颗星吧", 3),
     ("非常满意", 5), ("不太满意，太慢了", 2), ("非常不满意", 1), ("great, very helpful", 5),
     ("not very helpful", 2), ("so-so", 3), ("ok", None), ("too slow, 2/5", 2),  # "ok" is not a rating
+    ("打满分", 5), ("差评", 1), ("not bad", 4), ("three stars", 3), ("very satisfied", 5),
     ("hello", None), ("I have 12 loans", None), ("", None), (None, None),
 ])
 def test_scores_read_from_what_borrowers_type(text, score):

@@ -80,6 +80,15 @@ def reading_of(text, model_intent, **context):
     # a person, asked for in any words
     ("你帮我找个真人吧", "nlu_fallback", {}, "request_human", {}),
     ("Is there someone I could speak with?", "report_account_restricted", {}, "request_human", {}),
+    ("any humans around?", "out_of_scope", {}, "request_human", {}),
+    # ... but not asking what the bot is, declining one, or a word used otherwise
+    ("are you a real human", "bot_challenge", {}, None, {}),
+    ("你是机器人还是真人啊", "bot_challenge", {}, None, {}),
+    ("no I'd rather not talk to an agent", "deny", {}, None, {}),
+    ("不需要人工", "deny", {}, None, {}),
+    ("the operator gave my former number to a stranger, so the codes go to him", "report_phone_changed", {},
+     None, {}),
+    ("the camera check says it can't detect a real human", "report_face_verification_failed", {}, None, {}),
     # complaints
     ("这笔费用我有异议", "affirm", {}, "file_complaint", {}),
     ("催收天天打电话给我家人 骚扰我", "report_overdue_risk", {}, "file_complaint", {}),
