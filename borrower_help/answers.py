@@ -69,8 +69,16 @@ def parse_answer(text: Optional[Text]) -> Optional[Text]:
     return None
 
 
+# "I think so but…", "不确定 …": the first words answer, carefully.
+_STARTS_HEDGED = re.compile(
+    r"^\s*(?:i (?:think|guess|believe) so|probably|maybe|perhaps|not sure|i'?m not sure|no idea|dunno|"
+    r"应该|估计|大概|也许|可能吧|不确定|不知道|不清楚|说不准)", re.I)
+
+
 def starts_with_yes_or_no(text: Optional[Text]) -> bool:
-    return bool(text) and bool(_YES.search(text or "") or _NO.search(text or ""))
+    """Whether the first words answer a yes/no question, hedges included."""
+    return bool(text) and bool(_YES.search(text or "") or _NO.search(text or "")
+                               or _STARTS_HEDGED.search(text or ""))
 
 
 def parse_yes_no(text: Optional[Text]) -> Optional[bool]:

@@ -36,6 +36,8 @@ def reading_of(text, model_intent, **context):
     ("下个月", "nlu_fallback", {"last_question": ASK["due"]}, "deny", {"answer": False}),
     ("I think so but I'm not sure it went through", "affirm", {"last_question": ASK["uploaded"]},
      "nlu_fallback", {"answer": "unsure"}),
+    ("I think so but I'm not sure it went through", "report_repayment_failed", {"last_question": ASK["uploaded"]},
+     "nlu_fallback", {"answer": "unsure"}),
     ("不用 已经好了", "request_human", {"last_question": "utter_offer_human"}, "deny", {}),
     ("传了好几次都说照片不清晰", "report_face_verification_failed", {"last_question": "utter_ask_solved"},
      "deny", {"id_updated_in_app": True, "has_new_id": True}),
