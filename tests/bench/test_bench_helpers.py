@@ -1,14 +1,16 @@
 """The pure parts of bench/: statistics, tables, the report file, scoring,
-profile summaries and the scripted conversations."""
+targets, the production summary, the capacity plan, /proc readings, profile
+summaries and the scripted conversations."""
 import math
 import os
+import subprocess
+import sys
 
 import pytest
 
-from bench import conversations, profile, report
+from bench import conversations, load, procs, production, profile, report
 from bench.load import has_handoff
 from bench.nlu import accuracy_per_intent, attracting_intents, kept_out_share, overall_accuracy, stock_config
-from bench.procs import group_rss
 
 # --- percentiles and summaries -------------------------------------------------
 
@@ -189,5 +191,140 @@ def test_has_handoff_reads_the_custom_payload():
     assert not has_handoff([])
 
 
-def test_group_rss_sees_this_process():
-    assert group_rss(os.getpgid(0)) > 0
+# --- /proc ------------------------------------------------------------------------
+
+STAT = "1234 (rasa (worker) x) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 7 3 20 0 9 0 100 1000 200"
+
+
+def test_stat_fields_survive_a_command_name_with_spaces_and_parentheses():
+    fields = procs.stat_fields(STAT)
+    assert fields[0] == "S" and fields[1] == "1"  # state, ppid
+    assert procs.stat_cpu_ticks(STAT) == 300  # utime 250 + stime 50, not the children's 7 + 3
+
+
+def test_descendants_follow_the_tree_not_the_process_group():
+    parents = {10: 1, 11: 10, 12: 11, 13: 10, 20: 1, 21: 20}
+    assert procs.descendants(parents, 10) == {10, 11, 12, 13}
+    assert procs.descendants(parents, 21) == {21}
+    assert procs.descendants(parents, 99) == {99}
+
+
+def test_tree_rss_counts_a_child_in_the_same_process_group():
+    child = subprocess.Popen([sys.executable, "-c", "import time; b = bytearray(60 * 2**20); time.sleep(30)"],
+                             stdout=subprocess.PIPE)
+    try:
+        assert os.getpgid(child.pid) == os.getpgid(0)  # as the launcher starts its processes
+        for _ in range(100):
+            if procs.rss(child.pid) > 50 * 2**20:
+                break
+            procs.time.sleep(0.05)
+        alone, tree = procs.rss(os.getpid()), procs.tree_rss(os.getpid())
+        assert tree >= alone + 50 * 2**20
+        assert procs.tree_rss(child.pid) == procs.rss(child.pid)
+    finally:
+        child.kill()
+        child.wait()
+    assert procs.rss(child.pid) == 0
+
+
+def test_cpu_meter_sees_this_process_working():
+    meter = procs.CpuMeter({"me": os.getpid(), "gone": 2**22 + 17}).start()
+    before = procs.time.process_time()
+    while procs.time.process_time() - before < 0.3:  # 0.3 s of CPU, however busy the machine is
+        pass
+    used = meter.stop()
+    assert set(used) == {"me"}  # a pid that does not exist is left out
+    assert used["me"]["cpu_s"] == pytest.approx(0.3, abs=0.05)
+    assert 0 < used["me"]["cpu_pct"] <= 110
+
+
+# --- targets, the production summary, the capacity plan ------------------------------
+
+def level(msgs_per_s, p95_ms, errors=0, messages=None):
+    return {"msgs_per_s": msgs_per_s, "p95_ms": p95_ms, "errors": errors,
+            "messages": messages if messages is not None else int(msgs_per_s * 30)}
+
+
+def test_targets_compare_with_the_stock_bot_of_the_same_run():
+    ours = {10: level(30, 400), 50: level(31, 1600, errors=1)}
+    stock = {10: level(30, 410), 50: level(40, 1000)}
+    rows = load.evaluate_targets(ours, stock, rasa_peak=1_100 * 2**20, train_seconds=130, prod=None)
+    met = {target: m for _, target, _, m in rows}
+    assert list(met.values()) == [True, True, False, False, True, False]
+    assert load.missed(rows, "default") and load.missed(rows, "train") and not load.missed(rows, "production")
+
+
+def test_targets_not_measured_are_neither_met_nor_missed():
+    rows = load.evaluate_targets({1: level(5, 50)}, {1: level(6, 40)}, rasa_peak=None, train_seconds=None,
+                                 prod=None)
+    assert all(m is None for _, _, _, m in rows)
+    assert not load.missed(rows, "default")
+
+
+def test_rss_target_is_1_2_decimal_gigabytes():
+    rows = load.evaluate_targets({}, {}, rasa_peak=1_150 * 2**20, train_seconds=None, prod=None)
+    assert [m for _, t, _, m in rows if "RSS" in t] == [False]  # 1150 MiB > 1.2e9 bytes
+
+
+def run(repeat, instances, msgs_per_s, errors=0, rasa_cpu=20.0):
+    names = [f"rasa-{5011 + i}" for i in range(instances)]
+    cpu = {n: {"cpu_s": rasa_cpu, "cpu_pct": 66.0} for n in names}
+    cpu.update({"actions": {"cpu_s": 3.0, "cpu_pct": 10.0}, "nginx": {"cpu_s": 1.0, "cpu_pct": 3.0},
+                "load generator": {"cpu_s": 6.0, "cpu_pct": 20.0}})
+    return {"repeat": repeat, "instances": instances, "msgs_per_s": msgs_per_s, "messages": int(msgs_per_s * 30),
+            "errors": errors, "cpu": cpu, "rasa_names": names,
+            "rss": {**{n: 1_000 * 2**20 for n in names}, "actions": 130 * 2**20, "nginx": 5 * 2**20}}
+
+
+def test_production_summary_takes_each_repeat_against_its_own_single_server_run():
+    runs = [run(1, 1, 20), run(1, 2, 30), run(2, 2, 36), run(2, 1, 20), run(3, 1, 25), run(3, 2, 40, errors=2)]
+    summary = load.production_summary(runs)
+    assert summary["ratios"] == pytest.approx([1.5, 1.8, 1.6])
+    assert summary["ratio"]["min"] == pytest.approx(1.5) and summary["ratio"]["median"] == pytest.approx(1.6)
+    assert summary["ratio"]["max"] == pytest.approx(1.8) and summary["errors"] == 2
+    assert summary["per_server"][1]["median"] == pytest.approx(20)
+    assert summary["per_server"][2]["median"] == pytest.approx(18)
+    assert summary["per_rasa_core"]["median"] == pytest.approx(20 * 30 / 20)  # 1-server runs: 600 msgs / 20 CPU-s
+    assert summary["peak_rss"] == {"Rasa server": 1_000 * 2**20, "action server": 130 * 2**20, "nginx": 5 * 2**20}
+    rows = load.evaluate_targets({}, {}, None, None, summary)
+    assert [m for g, _, _, m in rows if g == "production"] == [True, False]  # 1.6x met, errors not
+
+
+def test_production_summary_ignores_a_repeat_missing_one_size():
+    summary = load.production_summary([run(1, 1, 20), run(1, 2, 30), run(2, 1, 20)])
+    assert summary["ratios"] == pytest.approx([1.5]) and summary["ratio"]["n"] == 1
+
+
+def test_spread_and_its_format():
+    assert report.spread([3, 1, 2, float("nan")]) == {"min": 1, "median": 2, "max": 3, "n": 3}
+    assert report.spread([])["n"] == 0 and report.fmt_spread(report.spread([])) == "n/a"
+    assert report.fmt_spread(report.spread([1.5, 1.7])) == "1.60× (min 1.50×, max 1.70×, 2 runs)"
+
+
+def test_capacity_plan_counts_pods_at_the_utilisation_with_a_floor_of_two():
+    plan = report.capacity_plan(1_000, 20, msgs_per_rasa_core_s=25, msgs_per_action_core_s=100,
+                                rasa_rss=2**30, action_rss=2**27, utilisation=0.5)
+    assert plan["msgs_per_s"] == 50
+    assert plan["rasa_pods"] == 4 and plan["action_pods"] == 2 and plan["cores"] == 6  # 50 / (25 x 0.5)
+    assert plan["memory"] == 4 * 2**30 + 2 * 2**27
+    small = report.capacity_plan(100, 20, 25, 100, 2**30, 2**27, 0.5)
+    assert small["rasa_pods"] == 2 and small["action_pods"] == 2
+    unknown = report.capacity_plan(100, 20, float("nan"), 100, 2**30, 2**27)
+    assert math.isnan(unknown["rasa_pods"])
+
+
+def test_process_kinds_of_the_launcher():
+    assert load.kind("rasa-5011") == "Rasa server" and load.kind("actions") == "action server"
+    assert load.kind("redis") == "Redis (private)"
+
+
+def test_consecutive_free_ports_for_the_servers_behind_nginx():
+    first = production.free_ports_in_a_row(2)
+    assert production.port_free(first) and production.port_free(first + 1)
+
+
+def test_py_spy_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PY_SPY", str(tmp_path / "missing"))
+    assert profile.find_py_spy() is None
+    monkeypatch.setenv("PY_SPY", sys.executable)
+    assert profile.find_py_spy() == sys.executable
