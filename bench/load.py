@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:
 
 from bench import production, profile  # noqa: E402
 from bench.conversations import OURS, STOCK, Conversation  # noqa: E402
-from bench.procs import BIN, CpuMeter, PeakMemory, Server  # noqa: E402
+from bench.procs import BIN, CpuMeter, PeakMemory, Server, pids_whose_command_has  # noqa: E402
 from bench.report import (  # noqa: E402
     capacity_plan,
     fmt,
@@ -309,16 +309,20 @@ def run_production(work: pathlib.Path, model: pathlib.Path, repeat: int, instanc
         asyncio.run(run_level(running.url, OURS, instances * 2, 3, timeout))
         result["load"] = loadavg()
         memory.reset_window()
-        meter = CpuMeter({**pids, "load generator": os.getpid()}).start()
+        # The run's own database: its backends (open in the servers' connection pools) by pid.
+        backends = {f"postgres {pid}": pid for pid in pids_whose_command_has(f" {running.database} ")}
+        meter = CpuMeter({**pids, **backends, "load generator": os.getpid()}).start()
         level = asyncio.run(run_level(running.url, OURS, users, seconds, timeout))
         level["cpu"] = meter.stop()
         memory.sample()
         level["rss"] = {name: memory.window_peak(f"{tag} {name}") or 0 for name in pids}
         level["rasa_names"] = running.rasa_names()
         result.update(level)
+        shown = {n: c["cpu_pct"] for n, c in level["cpu"].items() if not n.startswith("postgres ")}
+        shown["PostgreSQL"] = postgres_cpu(level["cpu"], "cpu_pct")
         print(f"    {level['messages']} msgs, {level['msgs_per_s']:.1f}/s, p95 {level['p95_ms']:.0f} ms, "
               f"errors {level['errors']} {level['error_kinds'] or ''}, CPU "
-              + ", ".join(f"{n} {c['cpu_pct']:.0f}%" for n, c in level["cpu"].items()), flush=True)
+              + ", ".join(f"{n} {c:.0f}%" for n, c in shown.items()), flush=True)
     finally:
         memory.unwatch(f"{tag} {name}" for name in running.pids())
         result["cleanup_problems"] = running.stop()
@@ -342,6 +346,12 @@ def profile_production(work: pathlib.Path, model: pathlib.Path, users: int, seco
         running.stop()
 
 
+def postgres_cpu(cpu: Dict[str, Dict[str, float]], key: str = "cpu_s") -> float:
+    """The run's PostgreSQL backends together (NaN when none was seen)."""
+    values = [c[key] for n, c in cpu.items() if n.startswith("postgres ")]
+    return sum(values) if values else float("nan")
+
+
 def production_summary(runs: List[Dict[str, object]]) -> Dict[str, object]:
     """Across the runs of the production shape: the 2-vs-1 throughput ratio
     of each repeat (its own 1-server run as the base), figures per Rasa
@@ -358,15 +368,16 @@ def production_summary(runs: List[Dict[str, object]]) -> Dict[str, object]:
     per_server = {n: spread([r["msgs_per_s"] / n for r in runs if r["instances"] == n]) for n in (1, 2)}
     rasa_core = spread([ratio(r["messages"], cpu(r, r["rasa_names"])) for r in runs])
     action_core = spread([ratio(r["messages"], cpu(r, ["actions"])) for r in runs])
-    shape_core = spread([ratio(r["messages"], cpu(r, [n for n in r["cpu"] if n != "load generator"]))
-                         for r in runs])
+    ours = lambda r: [n for n in r["cpu"] if n != "load generator" and not n.startswith("postgres ")]  # noqa: E731
+    shape_core = spread([ratio(r["messages"], cpu(r, ours(r))) for r in runs])
+    db_core = spread([ratio(r["messages"], postgres_cpu(r["cpu"])) for r in runs])
     peak: Dict[str, int] = {}
     for run in runs:
         for name, value in run["rss"].items():
             peak[kind(name)] = max(peak.get(kind(name), 0), value or 0)
     return {"ratios": ratios, "ratio": spread(ratios), "errors": sum(r["errors"] for r in runs),
             "per_server": per_server, "per_rasa_core": rasa_core, "per_action_core": action_core,
-            "per_shape_core": shape_core, "peak_rss": peak}
+            "per_shape_core": shape_core, "per_db_core": db_core, "peak_rss": peak}
 
 
 # --- targets --------------------------------------------------------------------
@@ -425,7 +436,8 @@ def known_costs() -> List[str]:
         "re-checks Rasa's own schema against the meta-schema on every call (19 ms of CPU per call, "
         "Rasa #11717); our Rasa server validates with one compiled validator instead "
         "(`rasa_extensions/action_validation.py`, installed by `rasa_extensions/patches.py`). Our bot "
-        "still calls the action server on most messages (forms, validation, advice); the stock bot never.",
+        "calls the action server inside its flows (forms, validation, advice), the stock bot never; "
+        "the action server's CPU is in the tables above.",
         f"- **Policies.** Ours (`config.yml`): {', '.join(policies) or 'none'} — "
         f"{'has' if 'UnexpecTEDIntentPolicy' in policies else 'no'} `UnexpecTEDIntentPolicy`. "
         "The stock bot trains the recipe default, which includes UnexpecTEDIntentPolicy "
@@ -451,15 +463,17 @@ def render_production(runs: List[Dict[str, object]], prod: Dict[str, object], ar
         f"(dropped and deleted afterwards), per-client limits lifted (every virtual user is 127.0.0.1). "
         f"{args.repeat} repeats; within a repeat the 1- and 2-server runs alternate which goes first. "
         "CPU% is of one core, from /proc/<pid>/stat over the run (the machine has "
-        f"{os.cpu_count()} cores, shared with PostgreSQL, RabbitMQ and the load generator).",
+        f"{os.cpu_count()} cores, shared with PostgreSQL, RabbitMQ and the load generator); PostgreSQL "
+        "is the run's own database's backends open when the run started (RabbitMQ serves every queue "
+        "on the machine and is not counted).",
         "",
         table(["repeat", "Rasa servers", "msgs/s", "msgs/s per Rasa server", "p50 ms", "p95 ms", "errors",
-               "CPU% each Rasa server", "CPU% actions", "CPU% nginx", "CPU% load generator",
+               "CPU% each Rasa server", "CPU% actions", "CPU% nginx", "CPU% PostgreSQL", "CPU% load generator",
                "msgs per Rasa CPU-s", "load avg before"],
               [[r["repeat"], r["instances"], fmt(r["msgs_per_s"], 1), fmt(r["msgs_per_s"] / r["instances"], 1),
                 fmt(r["p50_ms"]), fmt(r["p95_ms"]), r["errors"], cpu_cell(r["cpu"], r["rasa_names"]),
                 cpu_cell(r["cpu"], ["actions"]), cpu_cell(r["cpu"], ["nginx"]),
-                cpu_cell(r["cpu"], ["load generator"]),
+                fmt(postgres_cpu(r["cpu"], "cpu_pct"), 0) + "%", cpu_cell(r["cpu"], ["load generator"]),
                 fmt(ratio(r["messages"], sum(r["cpu"][n]["cpu_s"] for n in r["rasa_names"] if n in r["cpu"])), 1),
                 r["load"]] for r in runs]),
         "",
@@ -494,9 +508,11 @@ def render_capacity(ours: BotResult, prod: Optional[Dict[str, object]]) -> List[
             ["msgs/s per Rasa server, 2 servers (min–max)", fmt_spread(prod["per_server"][2], 1, "")],
             ["messages per CPU-second of a Rasa server", fmt_spread(prod["per_rasa_core"], 1, "")],
             ["messages per CPU-second of the action server", fmt_spread(prod["per_action_core"], 1, "")],
-            ["messages per CPU-second of the whole shape (Rasa, actions, nginx, Redis; not PostgreSQL, "
-             "RabbitMQ)", fmt_spread(prod["per_shape_core"], 1, "")],
+            ["messages per CPU-second of our processes (Rasa, actions, nginx, Redis)",
+             fmt_spread(prod["per_shape_core"], 1, "")],
+            ["messages per CPU-second of PostgreSQL (the run's backends)", fmt_spread(prod["per_db_core"], 1, "")],
         ]
+        db_core = prod["per_db_core"]["median"]
     else:
         top = max(ours.levels)
         level = ours.levels[top]
@@ -504,6 +520,7 @@ def render_capacity(ours: BotResult, prod: Optional[Dict[str, object]]) -> List[
         action_core = ratio(level["messages"], level["cpu"].get("actions", {}).get("cpu_s"))
         peak = {"Rasa server": ours.peak_rss.get("rasa", 0), "action server": ours.peak_rss.get("actions", 0)}
         source = f"the default shape at {top} concurrent conversations (the production shape did not run)"
+        db_core = float("nan")
         rows = [["msgs/s of the Rasa server", fmt(level["msgs_per_s"], 1)],
                 ["messages per CPU-second of the Rasa server", fmt(rasa_core, 1)],
                 ["messages per CPU-second of the action server", fmt(action_core, 1)]]
@@ -513,18 +530,20 @@ def render_capacity(ours: BotResult, prod: Optional[Dict[str, object]]) -> List[
     rows.append(["peak RSS, console", "not measured by this bench"])
     lines += [f"From {source}.", "", table(["figure", "value"], rows, "lr"), ""]
     plans = [(n, capacity_plan(n, SECONDS_PER_REAL_MESSAGE, rasa_core, action_core, peak["Rasa server"],
-                               peak["action server"], POD_UTILISATION)) for n in PLAN_CONVERSATIONS]
+                               peak["action server"], POD_UTILISATION, msgs_per_db_core_s=db_core))
+             for n in PLAN_CONVERSATIONS]
     lines += [
         f"Plan, assuming a real conversation sends one message every ~{SECONDS_PER_REAL_MESSAGE} s "
         f"(a closed-loop virtual user above sends one as soon as it is answered: it is one very active "
         f"conversation, worth tens of real ones), pods of one core each (one event loop per server) "
         f"kept at {POD_UTILISATION:.0%} of their core for latency headroom, at least 2 of each kind; "
-        "PostgreSQL, Redis, RabbitMQ and nginx not counted:",
+        "PostgreSQL cores at the same utilisation; Redis, RabbitMQ and nginx not counted (a few % of a "
+        "core here); memory is pods × peak RSS of their kind:",
         "",
-        table(["concurrent conversations", "msgs/s", "Rasa pods", "action-server pods", "cores",
-               "memory (peak RSS)"],
-              [[f"{n:,}", fmt(p["msgs_per_s"], 0), fmt(p["rasa_pods"]), fmt(p["action_pods"]), fmt(p["cores"]),
-                "n/a" if isinstance(p["memory"], float) else f"{p['memory'] / 2**30:.1f} GiB"]
+        table(["concurrent conversations", "msgs/s", "Rasa pods", "action-server pods", "PostgreSQL cores",
+               "cores", "memory (peak RSS)"],
+              [[f"{n:,}", fmt(p["msgs_per_s"], 0), fmt(p["rasa_pods"]), fmt(p["action_pods"]), fmt(p["db_cores"]),
+                fmt(p["cores"]), "n/a" if isinstance(p["memory"], float) else f"{p['memory'] / 2**30:.1f} GiB"]
                for n, p in plans]),
     ]
     return lines

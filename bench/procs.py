@@ -120,6 +120,16 @@ def process_parents() -> Dict[int, int]:
     return parents
 
 
+def pids_whose_command_has(text: str) -> List[int]:
+    """Processes whose command line (as they show it: PostgreSQL backends
+    name their database there) contains `text`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and text in (_read(f"/proc/{entry}/cmdline") or "").replace("\0", " "):
+            found.append(int(entry))
+    return found
+
+
 def rss(pid: int) -> int:
     """Resident memory of one process, in bytes (0 when it is gone)."""
     for line in (_read(f"/proc/{pid}/status") or "").splitlines():

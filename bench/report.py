@@ -141,17 +141,23 @@ def fmt_spread(values: Dict[str, float], digits: int = 2, unit: str = "×") -> s
 
 def capacity_plan(conversations: int, seconds_per_message: float, msgs_per_rasa_core_s: float,
                   msgs_per_action_core_s: float, rasa_rss: int, action_rss: int,
-                  utilisation: float = 0.6, min_pods: int = 2) -> Dict[str, float]:
+                  utilisation: float = 0.6, min_pods: int = 2,
+                  msgs_per_db_core_s: float = float("nan")) -> Dict[str, float]:
     """What `conversations` at once need, each sending one message every
     `seconds_per_message`: pods of one core each (a Rasa server and an action
     server each answer on one event loop), kept at `utilisation` of their core
     so latency has headroom, at least `min_pods` of each kind for
-    availability; memory from the peak RSS of each kind."""
+    availability; PostgreSQL cores the same way when its cost is known;
+    memory from the peak RSS of each kind."""
     rate = conversations / seconds_per_message
+    nan = float("nan")
     if not (msgs_per_rasa_core_s > 0 and msgs_per_action_core_s > 0):
-        nan = float("nan")
-        return {"msgs_per_s": rate, "rasa_pods": nan, "action_pods": nan, "cores": nan, "memory": nan}
+        return {"msgs_per_s": rate, "rasa_pods": nan, "action_pods": nan, "db_cores": nan, "cores": nan,
+                "memory": nan}
     rasa_pods = max(min_pods, math.ceil(rate / (msgs_per_rasa_core_s * utilisation)))
     action_pods = max(min_pods, math.ceil(rate / (msgs_per_action_core_s * utilisation)))
-    return {"msgs_per_s": rate, "rasa_pods": rasa_pods, "action_pods": action_pods,
-            "cores": rasa_pods + action_pods, "memory": rasa_pods * rasa_rss + action_pods * action_rss}
+    db_cores = (max(1, math.ceil(rate / (msgs_per_db_core_s * utilisation)))
+                if msgs_per_db_core_s > 0 else nan)
+    cores = rasa_pods + action_pods + (0 if math.isnan(db_cores) else db_cores)
+    return {"msgs_per_s": rate, "rasa_pods": rasa_pods, "action_pods": action_pods, "db_cores": db_cores,
+            "cores": cores, "memory": rasa_pods * rasa_rss + action_pods * action_rss}

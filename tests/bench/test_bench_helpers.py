@@ -270,7 +270,8 @@ def run(repeat, instances, msgs_per_s, errors=0, rasa_cpu=20.0):
     names = [f"rasa-{5011 + i}" for i in range(instances)]
     cpu = {n: {"cpu_s": rasa_cpu, "cpu_pct": 66.0} for n in names}
     cpu.update({"actions": {"cpu_s": 3.0, "cpu_pct": 10.0}, "nginx": {"cpu_s": 1.0, "cpu_pct": 3.0},
-                "load generator": {"cpu_s": 6.0, "cpu_pct": 20.0}})
+                "load generator": {"cpu_s": 6.0, "cpu_pct": 20.0},
+                "postgres 700": {"cpu_s": 2.0, "cpu_pct": 6.0}, "postgres 701": {"cpu_s": 1.0, "cpu_pct": 3.0}})
     return {"repeat": repeat, "instances": instances, "msgs_per_s": msgs_per_s, "messages": int(msgs_per_s * 30),
             "errors": errors, "cpu": cpu, "rasa_names": names,
             "rss": {**{n: 1_000 * 2**20 for n in names}, "actions": 130 * 2**20, "nginx": 5 * 2**20}}
@@ -284,7 +285,12 @@ def test_production_summary_takes_each_repeat_against_its_own_single_server_run(
     assert summary["ratio"]["max"] == pytest.approx(1.8) and summary["errors"] == 2
     assert summary["per_server"][1]["median"] == pytest.approx(20)
     assert summary["per_server"][2]["median"] == pytest.approx(18)
-    assert summary["per_rasa_core"]["median"] == pytest.approx(20 * 30 / 20)  # 1-server runs: 600 msgs / 20 CPU-s
+    # Per run, messages over CPU-seconds: Rasa 30, 22.5, 27, 30, 37.5, 30.
+    assert summary["per_rasa_core"]["median"] == pytest.approx(30)
+    # Both backends (3 CPU-s a run): 200, 300, 360, 200, 250, 400.
+    assert summary["per_db_core"]["median"] == pytest.approx(275)
+    # Rasa, actions, nginx; neither the database nor the load generator: 25, 20.5, 24.5, 25, 31.3, 27.3.
+    assert summary["per_shape_core"]["median"] == pytest.approx(25)
     assert summary["peak_rss"] == {"Rasa server": 1_000 * 2**20, "action server": 130 * 2**20, "nginx": 5 * 2**20}
     rows = load.evaluate_targets({}, {}, None, None, summary)
     assert [m for g, _, _, m in rows if g == "production"] == [True, False]  # 1.6x met, errors not
@@ -306,11 +312,20 @@ def test_capacity_plan_counts_pods_at_the_utilisation_with_a_floor_of_two():
                                 rasa_rss=2**30, action_rss=2**27, utilisation=0.5)
     assert plan["msgs_per_s"] == 50
     assert plan["rasa_pods"] == 4 and plan["action_pods"] == 2 and plan["cores"] == 6  # 50 / (25 x 0.5)
-    assert plan["memory"] == 4 * 2**30 + 2 * 2**27
+    assert plan["memory"] == 4 * 2**30 + 2 * 2**27 and math.isnan(plan["db_cores"])
+    with_db = report.capacity_plan(1_000, 20, 25, 100, 2**30, 2**27, 0.5, msgs_per_db_core_s=40)
+    assert with_db["db_cores"] == 3 and with_db["cores"] == 9  # 50 / (40 x 0.5) = 2.5
     small = report.capacity_plan(100, 20, 25, 100, 2**30, 2**27, 0.5)
     assert small["rasa_pods"] == 2 and small["action_pods"] == 2
     unknown = report.capacity_plan(100, 20, float("nan"), 100, 2**30, 2**27)
     assert math.isnan(unknown["rasa_pods"])
+
+
+def test_postgres_backends_are_found_by_their_database_name():
+    assert procs.pids_whose_command_has(" no-such-database-here-ever ") == []
+    assert os.getpid() in procs.pids_whose_command_has("pytest") or os.getpid() in procs.pids_whose_command_has(
+        "python")
+    assert math.isnan(load.postgres_cpu({"rasa-1": {"cpu_s": 1.0}}))
 
 
 def test_process_kinds_of_the_launcher():
