@@ -37,18 +37,21 @@ AREAS = (
     ("psycopg2 (PostgreSQL)", r"(^|/)psycopg2/"),
     ("pika (RabbitMQ events)", r"(^|/)pika/"),
     ("redis (lock store)", r"(^|/)redis/"),
-    ("our Rasa extensions (`rasa_extensions/`)", r"(^|/)rasa_extensions/"),
+    # The entry modules (rasa_extensions/server.py, actions/server.py) are in every stack: left out.
+    ("our Rasa extensions (`rasa_extensions/`)", r"(^|/)rasa_extensions/(?!server\.py$)"),
     ("aiohttp client (calls to the action server)", r"(^|/)aiohttp/"),
     ("dask (Rasa's graph runner)", r"(^|/)dask/"),
     ("jieba", r"(^|/)jieba/"),
     ("rasa_sdk", r"(^|/)rasa_sdk/"),
-    ("our actions (`actions/`)", r"(^|/)(?<!core/)actions/[^/]+\.py$"),
+    ("our actions (`actions/`)", r"(^|/)(?<!core/)actions/(?!server\.py$)[^/]+\.py$"),
 )
 
 
 # Innermost frames that only ever wait (an idle thread-pool worker blocked on its
 # queue, a thread waiting on a condition): py-spy does not always see them idle.
-WAITING = {("_worker", "concurrent/futures/thread.py"), ("wait", "threading.py")}
+# Sanic's `serve` as the innermost frame is its event loop waiting for a request.
+WAITING = {("_worker", "concurrent/futures/thread.py"), ("wait", "threading.py"),
+           ("serve", "sanic/server/runners.py")}
 
 
 def parse_collapsed(text: str) -> List[Tuple[List[str], int]]:

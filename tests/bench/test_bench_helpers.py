@@ -162,6 +162,18 @@ def test_our_actions_are_told_apart_from_rasas_action_modules():
     assert profile.summarise_profile(profile.parse_collapsed(rasas))["areas"] == []
 
 
+def test_entry_modules_are_not_counted_as_our_code_and_an_idle_sanic_loop_is_left_out():
+    stacks = profile.parse_collapsed(
+        "<module> (/w/rasa_extensions/server.py:80);serve (/v/site-packages/sanic/server/runners.py:9) 80\n"
+        "<module> (/w/rasa_extensions/server.py:80);handle_message (rasa/core/processor.py:1) 15\n"
+        "<module> (/w/actions/server.py:3);run (/w/actions/phone_changed.py:10) 3\n"
+        "<module> (/w/rasa_extensions/server.py:80);check (/w/rasa_extensions/turn_guard.py:5) 2\n")
+    summary = profile.summarise_profile(stacks)
+    assert summary["samples"] == 20
+    assert dict(summary["areas"]) == {"our actions (`actions/`)": 0.15,
+                                      "our Rasa extensions (`rasa_extensions/`)": 0.1}
+
+
 def test_render_profile_reports_busy_share():
     summary = profile.summarise_profile(profile.parse_collapsed(COLLAPSED))
     text = "\n".join(profile.render_profile("Rasa server", summary, seconds=2))
