@@ -285,7 +285,8 @@ def run(repeat, instances, msgs_per_s, errors=0, rasa_cpu=20.0):
                 "load generator": {"cpu_s": 6.0, "cpu_pct": 20.0},
                 "postgres 700": {"cpu_s": 2.0, "cpu_pct": 6.0}, "postgres 701": {"cpu_s": 1.0, "cpu_pct": 3.0}})
     return {"repeat": repeat, "instances": instances, "msgs_per_s": msgs_per_s, "messages": int(msgs_per_s * 30),
-            "errors": errors, "cpu": cpu, "rasa_names": names,
+            "errors": errors, "cpu": cpu, "rasa_names": names, "p50_ms": 900.0, "p95_ms": 2000.0,
+            "load": "1.00 1.00 1.00", "error_kinds": {"HTTP 503": errors} if errors else {}, "first_error": "",
             "rss": {**{n: 1_000 * 2**20 for n in names}, "actions": 130 * 2**20, "nginx": 5 * 2**20}}
 
 
@@ -355,3 +356,42 @@ def test_py_spy_from_the_environment(monkeypatch, tmp_path):
     assert profile.find_py_spy() is None
     monkeypatch.setenv("PY_SPY", sys.executable)
     assert profile.find_py_spy() == sys.executable
+
+
+# --- the report as a whole ---------------------------------------------------------
+
+def bot(levels, rasa_rss=1_100 * 2**20):
+    result = load.BotResult(startup_seconds=20, peak_rss={"rasa": rasa_rss, "actions": 60 * 2**20})
+    for users, (msgs_per_s, p95) in levels.items():
+        result.levels[users] = {**report.summarise([p95 / 1000] * int(msgs_per_s * 30), 0, 30),
+                                "conversations": 10, "handoffs": 2, "unexpected_handoffs": 0, "error_kinds": {},
+                                "first_error": "", "rss": {"rasa": rasa_rss, "actions": 60 * 2**20},
+                                "cpu": {"rasa": {"cpu_s": 25.0, "cpu_pct": 83.0},
+                                        "actions": {"cpu_s": 1.0, "cpu_pct": 3.0}}}
+        result.load[users] = "1.00 1.00 1.00"
+    return result
+
+
+def render(runs, note=""):
+    args = load.argparse.Namespace(duration=30.0, timeout=30.0, repeat=3)
+    meta = {"args": "", "when": "today", "model": "models/borrower-help.tar.gz", "model_size": 2**25,
+            "stock_train": 60.0, "stock_size": 2**24, "our_train": 120.0, "our_trained_size": 2**25}
+    ours, stock = bot({1: (20, 60), 10: (25, 500), 50: (24, 2500)}), bot({1: (40, 30), 10: (40, 400), 50: (40, 1500)})
+    prod = load.production_summary(runs) if runs else None
+    rows = load.evaluate_targets(ours.levels, stock.levels, ours.peak_rss["rasa"], meta["our_train"], prod)
+    return load.render(args, meta, stock, ours, rows, runs, prod, note, ["profile lines"])
+
+
+def test_report_with_the_production_shape_has_every_table():
+    text = render([run(1, 1, 20), run(1, 2, 34)])
+    for heading in ("### Targets", "### Production shape", "### Capacity plan figures", "### Training time",
+                    "### Where the time goes (py-spy)"):
+        assert heading in text
+    assert "1.70× (min 1.70×, max 1.70×, 1 runs)" in text
+    assert "| 10,000 | 500 |" in text and "| 66% + 66% |" in text and "| 9% |" in text  # PostgreSQL: 6% + 3%
+
+
+def test_report_without_the_production_shape_says_why_and_plans_from_the_default_shape():
+    text = render([], note="Skipped: not reachable or not installed: nginx.")
+    assert "Skipped: not reachable or not installed: nginx." in text
+    assert "the production shape did not run" in text and "| 1,000 | 50 |" in text
