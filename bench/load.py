@@ -23,8 +23,10 @@ message awaiting its reply (closed loop, no think time).
 import argparse
 import asyncio
 import collections
+import dataclasses
 import datetime
 import importlib.metadata
+import json
 import math
 import os
 import pathlib
@@ -403,7 +405,8 @@ def evaluate_targets(ours: Dict[int, Dict[str, object]], stock: Dict[int, Dict[s
         ("default", f"p95 at {LARGE} concurrent ≤ {TARGET_P95_LARGE:.1f}× stock", fmt_ratio(p95_large),
          check(p95_large, lambda v: v <= TARGET_P95_LARGE)),
         ("default", f"errors at {LARGE} concurrent = 0", fmt(errors), check(errors, lambda v: v == 0)),
-        ("default", f"peak RSS of one Rasa server ≤ 1.2 GB ({mib(TARGET_RSS)})", mib(rasa_peak),
+        ("default", f"peak RSS of one Rasa server ≤ 1.2 GB ({mib(TARGET_RSS)}), "
+         "every Rasa server of the run", mib(rasa_peak),
          check(rasa_peak or None, lambda v: v <= TARGET_RSS)),
         ("train", f"`rasa train`, empty Rasa cache ≤ {TARGET_TRAIN_SECONDS} s",
          "not timed (--no-train)" if train_seconds is None else f"{train_seconds:.0f} s",
@@ -717,8 +720,8 @@ def main(argv=None) -> int:
                     runs.append(run_production(work, model, repeat, instances, PRODUCTION_USERS, args.duration,
                                                args.timeout, memory))
             prod = production_summary(runs)
-            rows = evaluate_targets(ours.levels, stock.levels, ours.peak_rss.get("rasa"), meta.get("our_train"),
-                                    prod)
+            rasa_peak = max(ours.peak_rss.get("rasa", 0), prod["peak_rss"].get("Rasa server", 0))
+            rows = evaluate_targets(ours.levels, stock.levels, rasa_peak, meta.get("our_train"), prod)
             if args.profile == "always" or (args.profile == "auto" and missed(rows, "production")):
                 profiles += [f"**Production shape, 2 Rasa servers behind nginx**, {PRODUCTION_USERS} "
                              "concurrent conversations:", ""]
@@ -731,6 +734,11 @@ def main(argv=None) -> int:
 
     body = render(args, meta, stock, ours, rows, runs, prod, production_note, profiles)
     print(body)
+    # Every figure of the run, for a second look without a second run.
+    (work / "results.json").write_text(json.dumps(
+        {"meta": {k: v for k, v in meta.items()}, "stock": dataclasses.asdict(stock),
+         "ours": dataclasses.asdict(ours), "production_runs": runs, "production": prod, "targets": rows},
+        indent=1, default=str))
     write_section(args.report, "bench-load", body)
     print(f"written to {args.report}; logs in {work}")
     shutil.rmtree(work / "stock", ignore_errors=True)  # models are big; logs stay

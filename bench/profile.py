@@ -37,12 +37,17 @@ AREAS = (
     ("psycopg2 (PostgreSQL)", r"(^|/)psycopg2/"),
     ("pika (RabbitMQ events)", r"(^|/)pika/"),
     ("redis (lock store)", r"(^|/)redis/"),
-    # The entry modules (rasa_extensions/server.py, actions/server.py) are in every stack: left out.
-    ("our Rasa extensions (`rasa_extensions/`)", r"(^|/)rasa_extensions/(?!server\.py$)"),
+    # Parts of rasa_extensions/ that do work of their own; its server, REST channel and turn guard
+    # are in nearly every stack of a message, so they say nothing here.
+    ("our tracker store (`rasa_extensions/stores/`)", r"(^|/)rasa_extensions/stores/"),
+    ("our NLU components (`rasa_extensions/components/`)", r"(^|/)rasa_extensions/components/"),
+    ("action-response validation (`rasa_extensions/action_validation.py`)",
+     r"(^|/)rasa_extensions/action_validation\.py$"),
     ("aiohttp client (calls to the action server)", r"(^|/)aiohttp/"),
     ("dask (Rasa's graph runner)", r"(^|/)dask/"),
     ("jieba", r"(^|/)jieba/"),
     ("rasa_sdk", r"(^|/)rasa_sdk/"),
+    # actions/server.py, the entry module, is in every stack: left out.
     ("our actions (`actions/`)", r"(^|/)(?<!core/)actions/(?!server\.py$)[^/]+\.py$"),
 )
 

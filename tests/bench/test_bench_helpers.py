@@ -167,11 +167,12 @@ def test_entry_modules_are_not_counted_as_our_code_and_an_idle_sanic_loop_is_lef
         "<module> (/w/rasa_extensions/server.py:80);serve (/v/site-packages/sanic/server/runners.py:9) 80\n"
         "<module> (/w/rasa_extensions/server.py:80);handle_message (rasa/core/processor.py:1) 15\n"
         "<module> (/w/actions/server.py:3);run (/w/actions/phone_changed.py:10) 3\n"
-        "<module> (/w/rasa_extensions/server.py:80);check (/w/rasa_extensions/turn_guard.py:5) 2\n")
+        "<module> (/w/rasa_extensions/server.py:80);check (/w/rasa_extensions/turn_guard.py:5) 1\n"
+        "<module> (/w/rasa_extensions/server.py:80);save (/w/rasa_extensions/stores/masked_tracker_store.py:5) 1\n")
     summary = profile.summarise_profile(stacks)
     assert summary["samples"] == 20
     assert dict(summary["areas"]) == {"our actions (`actions/`)": 0.15,
-                                      "our Rasa extensions (`rasa_extensions/`)": 0.1}
+                                      "our tracker store (`rasa_extensions/stores/`)": 0.05}
 
 
 def test_render_profile_reports_busy_share():
