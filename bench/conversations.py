@@ -77,12 +77,12 @@ OURS = (
         "再见",
     )),
     Conversation("zh phone changed, locked out, human", "zh", (
-        "手机号换了 登不上了",
-        "/deny",
-        "登录不了",
-        "旧卡早就注销了",
-        "/deny",
-        "/affirm",
+        "你好",
+        "手机号换了 登不上了",  # "can't log in" stated unasked: that question is skipped
+        "/deny",  # not due soon
+        "旧卡早就注销了",  # old number gone -> identity check steps
+        "/deny",  # not solved -> offer a human
+        "/affirm",  # accept -> ticket, conversation paused
     ), ends_in_handoff=True),
 )
 

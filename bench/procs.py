@@ -1,30 +1,29 @@
-"""Servers for the load bench: started in their own process groups on free
-127.0.0.1 ports (as tests/http/conftest.py does), watched for memory through
-/proc, and always killed at the end."""
+"""Processes for the load bench, and what they cost, read from /proc.
+
+Our servers are started by the project's launcher (borrower_help/launcher),
+whose Supervisor keeps them in the caller's process group; so memory and CPU
+are read per process: a pid and its descendants, never a process group.
+`Server` is only for what is not ours: the stock `rasa init` bot, timed
+`rasa train` runs and py-spy — each in its own session, killed on exit.
+"""
 import os
 import pathlib
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Mapping, Optional, Set
 
 BIN = pathlib.Path(sys.executable).parent  # the venv running the bench
 STARTUP_SECONDS = 300
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Server:
-    """One command in its own session, so killpg takes its children too."""
+    """One command (not ours) in its own session, so killpg takes its children too."""
 
     running: List["Server"] = []  # everything started, for cleanup on exit
 
@@ -74,46 +73,131 @@ class Server:
             server.stop()
 
 
-def group_rss(pgid: int) -> int:
-    """Resident memory, in bytes, of every process in the process group
-    (the server and anything it forked)."""
-    total = 0
+# --- reading /proc --------------------------------------------------------------
+
+def stat_fields(text: str) -> List[str]:
+    """The fields of /proc/<pid>/stat after the command name (which may hold
+    spaces and parentheses): [state, ppid, pgrp, ...]; field N of proc(5) is
+    at index N - 3."""
+    return text.rsplit(")", 1)[1].split()
+
+
+def stat_cpu_ticks(text: str) -> int:
+    """utime + stime of one process (all its threads), in clock ticks."""
+    fields = stat_fields(text)
+    return int(fields[11]) + int(fields[12])  # proc(5) fields 14 and 15
+
+
+def descendants(parents: Mapping[int, int], root: int) -> Set[int]:
+    """`root` and every process below it, from a pid -> ppid map."""
+    children: Dict[int, List[int]] = {}
+    for pid, ppid in parents.items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = {root}, [root]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path) as file:
+            return file.read()
+    except OSError:
+        return None  # the process ended while we looked
+
+
+def process_parents() -> Dict[int, int]:
+    parents = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = pathlib.Path(f"/proc/{entry}/stat").read_text()
-            # Fields after the command name, which may hold spaces: state ppid pgrp ...
-            if int(stat.rsplit(")", 1)[1].split()[2]) != pgid:
+        if entry.isdigit():
+            text = _read(f"/proc/{entry}/stat")
+            if text:
+                parents[int(entry)] = int(stat_fields(text)[1])
+    return parents
+
+
+def pids_whose_command_has(text: str) -> List[int]:
+    """Processes whose command line (as they show it: PostgreSQL backends
+    name their database there) contains `text`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and text in (_read(f"/proc/{entry}/cmdline") or "").replace("\0", " "):
+            found.append(int(entry))
+    return found
+
+
+def rss(pid: int) -> int:
+    """Resident memory of one process, in bytes (0 when it is gone)."""
+    for line in (_read(f"/proc/{pid}/status") or "").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_rss(pid: int, parents: Optional[Mapping[int, int]] = None) -> int:
+    """Resident memory, in bytes, of a process and its descendants."""
+    parents = process_parents() if parents is None else parents
+    return sum(rss(p) for p in descendants(parents, pid))
+
+
+def cpu_seconds(pid: int) -> Optional[float]:
+    """CPU time (user + system, all threads) a process has used so far."""
+    text = _read(f"/proc/{pid}/stat")
+    return stat_cpu_ticks(text) / CLOCK_TICKS if text else None
+
+
+class CpuMeter:
+    """CPU used by some processes between `start()` and `stop()`: seconds and
+    percent of one core over the wall-clock time."""
+
+    def __init__(self, pids: Mapping[str, int]):
+        self.pids = dict(pids)
+        self.before: Dict[str, Optional[float]] = {}
+        self.started = 0.0
+
+    def start(self) -> "CpuMeter":
+        self.before = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        self.started = time.monotonic()
+        return self
+
+    def stop(self) -> Dict[str, Dict[str, float]]:
+        elapsed = time.monotonic() - self.started
+        result = {}
+        for name, pid in self.pids.items():
+            after, before = cpu_seconds(pid), self.before.get(name)
+            if after is None or before is None:
                 continue
-            for line in pathlib.Path(f"/proc/{entry}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except (OSError, IndexError, ValueError):
-            continue  # the process ended while we looked
-    return total
+            used = after - before
+            result[name] = {"cpu_s": used, "cpu_pct": 100 * used / elapsed if elapsed > 0 else float("nan")}
+        return result
 
 
 class PeakMemory(threading.Thread):
-    """Samples the RSS of some process groups every `interval` seconds and
-    keeps the peak of each, overall and since the last `reset_window()`."""
+    """Samples the RSS of some processes (each with its descendants) every
+    `interval` seconds and keeps the peak of each, overall and since the last
+    `reset_window()`."""
 
     def __init__(self, interval: float = 0.25):
         super().__init__(daemon=True)
         self.interval = interval
-        self.groups: Dict[str, int] = {}
+        self.pids: Dict[str, int] = {}
         self.peak: Dict[str, int] = {}
         self.window: Dict[str, int] = {}
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._lock = threading.Lock()
 
-    def watch(self, name: str, pgid: int) -> None:
+    def watch(self, name: str, pid: int) -> None:
         with self._lock:
-            self.groups[name] = pgid
+            self.pids[name] = pid
 
-    def unwatch(self, name: str) -> None:
+    def unwatch(self, names: Iterable[str]) -> None:
         with self._lock:
-            self.groups.pop(name, None)
+            for name in names:
+                self.pids.pop(name, None)
 
     def reset_window(self) -> None:
         with self._lock:
@@ -123,15 +207,21 @@ class PeakMemory(threading.Thread):
         with self._lock:
             return self.window.get(name)
 
-    def run(self) -> None:
-        while not self._stop.wait(self.interval):
+    def sample(self) -> None:
+        with self._lock:
+            pids = dict(self.pids)
+        if not pids:
+            return
+        parents = process_parents()
+        for name, pid in pids.items():
+            value = tree_rss(pid, parents)
             with self._lock:
-                groups = dict(self.groups)
-            for name, pgid in groups.items():
-                rss = group_rss(pgid)
-                with self._lock:
-                    self.peak[name] = max(self.peak.get(name, 0), rss)
-                    self.window[name] = max(self.window.get(name, 0), rss)
+                self.peak[name] = max(self.peak.get(name, 0), value)
+                self.window[name] = max(self.window.get(name, 0), value)
+
+    def run(self) -> None:
+        while not self._halt.wait(self.interval):
+            self.sample()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()

@@ -1,11 +1,12 @@
 """py-spy on running servers while a load runs, summarised as where the
 Python time goes: by stage of Rasa's message path, by library, by function."""
 import collections
+import os
 import pathlib
 import re
 import shutil
 import time
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from bench.procs import BIN, Server
 from bench.report import table
@@ -32,18 +33,30 @@ STAGES = (
 AREAS = (
     ("jsonschema", r"(^|/)jsonschema/"),
     ("TensorFlow", r"(^|/)(tensorflow|keras)/"),
-    ("SQLAlchemy / SQLite", r"(^|/)sqlalchemy/"),
+    ("SQLAlchemy (tracker store)", r"(^|/)sqlalchemy/"),
+    ("psycopg2 (PostgreSQL)", r"(^|/)psycopg2/"),
+    ("pika (RabbitMQ events)", r"(^|/)pika/"),
+    ("redis (lock store)", r"(^|/)redis/"),
+    # Parts of rasa_extensions/ that do work of their own; its server, REST channel and turn guard
+    # are in nearly every stack of a message, so they say nothing here.
+    ("our tracker store (`rasa_extensions/stores/`)", r"(^|/)rasa_extensions/stores/"),
+    ("our NLU components (`rasa_extensions/components/`)", r"(^|/)rasa_extensions/components/"),
+    ("action-response validation (`rasa_extensions/action_validation.py`)",
+     r"(^|/)rasa_extensions/action_validation\.py$"),
     ("aiohttp client (calls to the action server)", r"(^|/)aiohttp/"),
     ("dask (Rasa's graph runner)", r"(^|/)dask/"),
     ("jieba", r"(^|/)jieba/"),
     ("rasa_sdk", r"(^|/)rasa_sdk/"),
-    ("our actions (`actions/`)", r"(^|/)(?<!core/)actions/[^/]+\.py$"),
+    # actions/server.py, the entry module, is in every stack: left out.
+    ("our actions (`actions/`)", r"(^|/)(?<!core/)actions/(?!server\.py$)[^/]+\.py$"),
 )
 
 
 # Innermost frames that only ever wait (an idle thread-pool worker blocked on its
 # queue, a thread waiting on a condition): py-spy does not always see them idle.
-WAITING = {("_worker", "concurrent/futures/thread.py"), ("wait", "threading.py")}
+# Sanic's `serve` as the innermost frame is its event loop waiting for a request.
+WAITING = {("_worker", "concurrent/futures/thread.py"), ("wait", "threading.py"),
+           ("serve", "sanic/server/runners.py")}
 
 
 def parse_collapsed(text: str) -> List[Tuple[List[str], int]]:
@@ -103,13 +116,26 @@ def render_profile(name: str, summary: Dict[str, object], seconds: float) -> Lis
     return lines
 
 
+INSTALL_HINT = ("install it outside the project's virtualenv, e.g. `python3 -m venv /tmp/bench-tools && "
+                "/tmp/bench-tools/bin/pip install py-spy`, and set `PY_SPY=/tmp/bench-tools/bin/py-spy`")
+
+
+def find_py_spy() -> Optional[str]:
+    """$PY_SPY, else py-spy on the PATH, else next to the bench's Python."""
+    explicit = os.environ.get("PY_SPY")
+    if explicit:
+        return explicit if os.access(explicit, os.X_OK) else None
+    return shutil.which("py-spy") or (str(BIN / "py-spy") if (BIN / "py-spy").exists() else None)
+
+
 def profile_under_load(pids: Dict[str, int], work: pathlib.Path, drive: Callable[[], dict],
                        seconds: float, users: int) -> List[str]:
-    """Runs `drive()` (the load) with py-spy attached to each pid."""
-    spy = shutil.which("py-spy") or (str(BIN / "py-spy") if (BIN / "py-spy").exists() else None)
+    """Runs `drive()` (the load) with py-spy attached to each pid (the
+    launcher's processes, found by pid in its Supervisor)."""
+    spy = find_py_spy()
     if not spy:
-        return ["py-spy is not installed (`.venv/bin/pip install py-spy`), so no profile was taken."]
-    print(f"  profiling our servers with py-spy for {seconds:.0f}s under load...", flush=True)
+        return [f"py-spy was not found, so no profile was taken: {INSTALL_HINT}."]
+    print(f"  profiling {', '.join(pids)} with py-spy for {seconds:.0f}s under load...", flush=True)
     spies = {}
     for name, pid in pids.items():
         slug = name.replace(" ", "-")
@@ -120,7 +146,7 @@ def profile_under_load(pids: Dict[str, int], work: pathlib.Path, drive: Callable
             work, {}, work / f"py-spy-{slug}.log"))
     time.sleep(1)  # let py-spy attach before the load starts
     result = drive()
-    lines = [f"`py-spy record` on both servers while {result['messages']} messages "
+    lines = [f"`py-spy record` on {', '.join(pids)} (by pid) while {result['messages']} messages "
              f"were answered at {users} concurrent conversations (p95 {result['p95_ms']:.0f} ms under "
              f"the profiler); raw stacks in the run's log directory.", ""]
     for name, (out, job) in spies.items():

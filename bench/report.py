@@ -122,3 +122,42 @@ def top_counts(items: Iterable[str], n: int = 5) -> List[str]:
         counts[item] = counts.get(item, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
     return [f"{k} ({v})" for k, v in ranked]
+
+
+def spread(values: Sequence[float]) -> Dict[str, float]:
+    """min / median / max of the values that are numbers (NaN for none)."""
+    numbers = [v for v in values if v is not None and not math.isnan(v)]
+    if not numbers:
+        return {"min": float("nan"), "median": float("nan"), "max": float("nan"), "n": 0}
+    return {"min": min(numbers), "median": percentile(numbers, 50), "max": max(numbers), "n": len(numbers)}
+
+
+def fmt_spread(values: Dict[str, float], digits: int = 2, unit: str = "×") -> str:
+    if not values.get("n"):
+        return "n/a"
+    return (f"{values['median']:.{digits}f}{unit} (min {values['min']:.{digits}f}{unit}, "
+            f"max {values['max']:.{digits}f}{unit}, {values['n']} runs)")
+
+
+def capacity_plan(conversations: int, seconds_per_message: float, msgs_per_rasa_core_s: float,
+                  msgs_per_action_core_s: float, rasa_rss: int, action_rss: int,
+                  utilisation: float = 0.6, min_pods: int = 2,
+                  msgs_per_db_core_s: float = float("nan")) -> Dict[str, float]:
+    """What `conversations` at once need, each sending one message every
+    `seconds_per_message`: pods of one core each (a Rasa server and an action
+    server each answer on one event loop), kept at `utilisation` of their core
+    so latency has headroom, at least `min_pods` of each kind for
+    availability; PostgreSQL cores the same way when its cost is known;
+    memory from the peak RSS of each kind."""
+    rate = conversations / seconds_per_message
+    nan = float("nan")
+    if not (msgs_per_rasa_core_s > 0 and msgs_per_action_core_s > 0):
+        return {"msgs_per_s": rate, "rasa_pods": nan, "action_pods": nan, "db_cores": nan, "cores": nan,
+                "memory": nan}
+    rasa_pods = max(min_pods, math.ceil(rate / (msgs_per_rasa_core_s * utilisation)))
+    action_pods = max(min_pods, math.ceil(rate / (msgs_per_action_core_s * utilisation)))
+    db_cores = (max(1, math.ceil(rate / (msgs_per_db_core_s * utilisation)))
+                if msgs_per_db_core_s > 0 else nan)
+    cores = rasa_pods + action_pods + (0 if math.isnan(db_cores) else db_cores)
+    return {"msgs_per_s": rate, "rasa_pods": rasa_pods, "action_pods": action_pods, "db_cores": db_cores,
+            "cores": cores, "memory": rasa_pods * rasa_rss + action_pods * action_rss}
