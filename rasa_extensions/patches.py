@@ -24,6 +24,8 @@ changed underneath.
    read from it (the page's language, the answer): Rasa's
    RegexMessageHandler, the graph's last NLU step, replaces every entity of a
    payload message with the payload's own.
+6. Stored events find their class by name in a dictionary
+   (event_types.py) instead of a walk over every Event subclass per event.
 """
 import logging
 
@@ -33,8 +35,10 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+from rasa.shared.core.events import Event
 from rasa.shared.nlu.constants import ENTITIES
 
+from rasa_extensions import event_types
 from rasa_extensions.action_validation import validate_action_result
 from rasa_extensions.lender_nlg import with_lender_settings
 from rasa_extensions.stores.durable_tracker_store import StrictTrackerStore
@@ -57,6 +61,7 @@ def install(version: str = rasa.__version__) -> None:
     RemoteAction._validate_action_result = validate_action_result
     # Agent._create_tracker_store wraps the store in the class it finds here.
     rasa.core.agent.FailSafeTrackerStore = StrictTrackerStore
+    Event.resolve_by_type = staticmethod(event_types.resolve_by_type)
     global _wrapped
     if not _wrapped:
         MessageProcessor._run_prediction_loop = guarded(MessageProcessor._run_prediction_loop)
@@ -64,7 +69,7 @@ def install(version: str = rasa.__version__) -> None:
         RegexMessageHandler.process = keeping_inspection(RegexMessageHandler.process)
         _wrapped = True
     logger.debug("Rasa patches installed: action-response validation, strict tracker store, turn guard, "
-                 "lender settings in responses")
+                 "lender settings in responses, event classes by name")
 
 
 def keeping_inspection(process):
