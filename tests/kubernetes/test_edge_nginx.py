@@ -5,6 +5,7 @@ address as the only X-Forwarded-For entry (it trusts that header from
 127.0.0.1 alone: TRUSTED_PROXIES), the websocket upgrade, and nothing else
 from the client's claims. Skipped where nginx is not installed
 (scripts/ensure-nginx.sh installs it)."""
+import ipaddress
 import json
 import pathlib
 import re
@@ -111,7 +112,8 @@ def test_the_rasa_server_gets_the_clients_address_and_nothing_it_claimed(edge):
     assert seen["headers"]["x-forwarded-proto"] == "https"
     assert seen["peer"] == "127.0.0.1"
     # What the Rasa server makes of it (TRUSTED_PROXIES=127.0.0.1).
-    assert client_address(seen["peer"], seen["headers"]["x-forwarded-for"], frozenset({"127.0.0.1"})) == "203.0.113.7"
+    proxies = frozenset({ipaddress.ip_network("127.0.0.1")})
+    assert client_address(seen["peer"], seen["headers"]["x-forwarded-for"], proxies) == "203.0.113.7"
     # A client that is not the controller cannot name itself someone else.
     direct = fetch(f"{url}/webhooks/rest/webhook", {"X-Forwarded-For": "203.0.113.7"}, source="127.0.0.1")
     assert direct["headers"]["x-forwarded-for"] == "127.0.0.1"
