@@ -4,7 +4,11 @@
     python -m borrower_help.worker
 
 - the helpdesk outbox: queued tickets posted to the lender's helpdesk
-  (borrower_help.helpdesk), every few seconds.
+  (borrower_help.helpdesk), every few seconds;
+- the reporting catch-up: the console's reporting tables brought up to date
+  with the events written since the last run (borrower_help.reporting),
+  every second, so a message is in the console's lists and search within
+  about two seconds of being answered.
 """
 import logging
 import signal
@@ -12,14 +16,15 @@ import sys
 import time
 from typing import Callable, List, Tuple
 
-from borrower_help import helpdesk, log_masking
+from borrower_help import helpdesk, log_masking, reporting
 
 logger = logging.getLogger("borrower_help.worker")
 Job = Tuple[str, float, Callable[[], object]]  # name, every (seconds), what
 
 
 def jobs() -> List[Job]:
-    return [("helpdesk outbox", 3.0, helpdesk.deliver_due)]
+    return [("helpdesk outbox", 3.0, helpdesk.deliver_due),
+            ("reporting catch-up", 1.0, reporting.catch_up)]
 
 
 def run(stop_after: float = float("inf")) -> None:
@@ -36,7 +41,7 @@ def run(stop_after: float = float("inf")) -> None:
                 except Exception:  # one failing job must not stop the others
                     logger.exception("%s failed; trying again in %.0f s", name, every)
                 due[name] = now + every
-        time.sleep(0.5)
+        time.sleep(0.25)
 
 
 def main() -> int:

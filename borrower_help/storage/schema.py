@@ -54,6 +54,136 @@ helpdesk_outbox = sa.Table(
     sa.Column("delivered_at", sa.DateTime(timezone=True)),
 )
 
+# The reporting model (borrower_help/reporting): derived from `events` by the
+# catch-up, rebuilt from scratch by `python -m borrower_help.reporting rebuild`.
+# Nothing here is a source of truth; every text was masked when the event was
+# stored. Times are Unix seconds, as in `events.timestamp`.
+
+# Where the catch-up stopped reading each source: the last id read, and ids
+# below it not seen yet (a transaction that had not committed; JSON list of
+# [id, first noticed]).
+report_state = sa.Table(
+    "report_state", metadata,
+    sa.Column("source", sa.String(16), primary_key=True),  # events, tickets, ratings
+    sa.Column("last_id", sa.BigInteger, nullable=False),
+    sa.Column("gaps", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# One row per conversation (a Rasa sender id).
+report_conversations = sa.Table(
+    "report_conversations", metadata,
+    sa.Column("conversation_id", sa.String(255), primary_key=True),
+    sa.Column("channel", sa.String(32)),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("started", sa.Float, nullable=False, index=True),
+    sa.Column("last_activity", sa.Float, nullable=False, index=True),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("problem", sa.String(64)),
+    sa.Column("intents", sa.Text, nullable=False),  # sorted, comma separated (also in report_intents)
+    sa.Column("user_turns", sa.Integer, nullable=False),  # user events, button payloads included
+    sa.Column("messages", sa.Integer, nullable=False),  # typed messages (no payloads)
+    sa.Column("fallbacks", sa.Integer, nullable=False),  # typed messages sent to nlu_fallback
+    sa.Column("low_confidence", sa.Integer, nullable=False),  # other typed messages below 0.6
+    sa.Column("first_message", sa.Text, nullable=False),
+    sa.Column("ticket", sa.String(16)),
+    sa.Column("rating", sa.Integer),
+    # The explicit evidence the outcome is read from (reporting/model.py).
+    sa.Column("evidence", sa.String(64), nullable=False),
+    # Dialogue state carried from one catch-up to the next.
+    sa.Column("paused", sa.Boolean, nullable=False),
+    sa.Column("open_turn_event", sa.BigInteger),  # a user message not answered yet
+    sa.Column("open_turn_at", sa.Float),
+    sa.Column("turn_replies", sa.Text, nullable=False),  # JSON: bot texts of the current turn
+    sa.Column("stopped_on", sa.String(64)),  # last bot message was a misunderstanding, no user since
+    sa.Column("last_event_id", sa.BigInteger, nullable=False),
+)
+sa.Index("ix_report_conversations_language_last", report_conversations.c.language,
+         report_conversations.c.last_activity)
+sa.Index("ix_report_conversations_outcome_last", report_conversations.c.outcome,
+         report_conversations.c.last_activity)
+sa.Index("ix_report_conversations_stopped", report_conversations.c.stopped_on,
+         report_conversations.c.last_activity)
+sa.Index("ix_report_conversations_open_turn", report_conversations.c.open_turn_at)
+
+# The intents seen in a conversation (the intent filter).
+report_intents = sa.Table(
+    "report_intents", metadata,
+    sa.Column("conversation_id", sa.String(255), primary_key=True),
+    sa.Column("intent", sa.String(128), primary_key=True, index=True),
+)
+
+# What borrowers and agents wrote, searchable: `text` with masked numbers
+# reduced to "***" (no digit of one can be searched for), `pairs` the
+# two-character runs of its Chinese text (2-character searches). Searched
+# through pg_trgm GIN indexes on PostgreSQL and the FTS5 table
+# report_messages_fts (trigram tokenizer) on SQLite, both made by migration.
+report_messages = sa.Table(
+    "report_messages", metadata,
+    sa.Column("event_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("timestamp", sa.Float, nullable=False),
+    sa.Column("speaker", sa.String(8), nullable=False),  # user, agent
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("pairs", sa.Text),
+)
+
+# Typed messages the model did not understand (nlu_fallback, or confidence
+# below 0.6), one row each, and grouped by their text (case and spacing
+# ignored; `key` is a hash of it) for the Bot failures page.
+report_nlu_failures = sa.Table(
+    "report_nlu_failures", metadata,
+    sa.Column("event_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("key", sa.String(40), nullable=False),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("timestamp", sa.Float, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("intent", sa.String(128)),
+    sa.Column("confidence", sa.Float),
+)
+sa.Index("ix_report_nlu_failures_key", report_nlu_failures.c.key, report_nlu_failures.c.event_id)
+
+report_failure_groups = sa.Table(
+    "report_failure_groups", metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),  # as last seen (masked)
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("en", sa.Integer, nullable=False),
+    sa.Column("zh", sa.Integer, nullable=False),
+    sa.Column("last_seen", sa.Float, nullable=False),
+    sa.Column("last_event_id", sa.BigInteger, nullable=False),
+)
+sa.Index("ix_report_failure_groups_rank", report_failure_groups.c.count, report_failure_groups.c.last_seen)
+
+# Dialogue failures, one row each: a core fallback answer, the same bot
+# text a third time in one turn, a message left without a reply.
+report_dialogue_failures = sa.Table(
+    "report_dialogue_failures", metadata,
+    sa.Column("event_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(24), primary_key=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("timestamp", sa.Float, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("response", sa.String(64)),  # the bot's response name, when it has one
+    sa.Column("text", sa.Text, nullable=False),
+)
+sa.Index("ix_report_dialogue_failures_kind", report_dialogue_failures.c.kind,
+         report_dialogue_failures.c.timestamp)
+
+# The Numbers page: conversations by the UTC day they started and their
+# language (as it is now), with their outcomes and typed messages.
+report_daily = sa.Table(
+    "report_daily", metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("language", sa.String(8), primary_key=True),
+    sa.Column("conversations", sa.Integer, nullable=False),
+    sa.Column("solved", sa.Integer, nullable=False),
+    sa.Column("handed_off", sa.Integer, nullable=False),
+    sa.Column("abandoned", sa.Integer, nullable=False),
+    sa.Column("messages", sa.Integer, nullable=False),
+    sa.Column("fallbacks", sa.Integer, nullable=False),
+)
+
 # Rasa's tracker store table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent):
 # read here, written by Rasa. Not created by our migrations.
 rasa_metadata = sa.MetaData()
@@ -67,3 +197,7 @@ events = sa.Table(
     sa.Column("action_name", sa.String(255)),
     sa.Column("data", sa.Text),
 )
+
+# Read by the console's Numbers page for the last 30 days.
+sa.Index("ix_tickets_created_at", tickets.c.created_at)
+sa.Index("ix_ratings_created_at", ratings.c.created_at)
