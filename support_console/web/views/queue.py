@@ -1,4 +1,5 @@
-"""The handoff queue: open tickets by priority and waiting time, taking a
+"""The handoff queue: open tickets by priority and waiting time (filtered by
+language, priority, problem, or only mine; paginated in SQL), taking a
 ticket, replying to the borrower, and resolving (the bot takes over again)."""
 import logging
 from datetime import datetime, timezone
@@ -8,12 +9,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from borrower_help.catalogue import PRIORITIES
 from borrower_help.storage.tickets import ASSIGNED, RESOLVED, TicketStore
 from support_console import handback, records
 from support_console.rasa_api import RasaApi, RasaUnavailable
+from support_console.web import paging
 
 logger = logging.getLogger(__name__)
 MAX_REPLY_CHARS = 2000
+PAGE_SIZE = 50
 
 
 def agent_name(user) -> str:
@@ -29,10 +33,24 @@ def _ticket_or_404(reference: str) -> dict:
 
 def queue(request: HttpRequest) -> HttpResponse:
     now = datetime.now(timezone.utc)
-    waiting = TicketStore().waiting()  # urgent first, then whoever has waited longest
-    for ticket in waiting:
+    get = request.GET
+    problems = records.ticket_problems()
+    filters = records.QueueFilters(
+        language=get.get("language", "") if get.get("language") in ("en", "zh") else "",
+        priority=get.get("priority", "") if get.get("priority") in PRIORITIES else "",
+        problem=get.get("problem", "") if get.get("problem") in problems else "",
+        assigned_to=request.user.username if get.get("mine") == "1" else "")
+    # Urgent first, then whoever has waited longest.
+    page = paging.fetch(paging.page_number(request), PAGE_SIZE,
+                        lambda offset, limit: records.waiting_tickets(filters, offset, limit),
+                        records.count_waiting(filters))
+    for ticket in page:
         ticket["waiting_minutes"] = int((now - ticket["created_at"]).total_seconds() // 60)
-    return render(request, "console/queue.html", {"tickets": waiting, "me": request.user.username})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "console/queue.html", {
+        "tickets": page, "page": page, "me": request.user.username, "filters": filters, "mine": get.get("mine") == "1",
+        "priorities": PRIORITIES, "problems": problems, "query": query.urlencode()})
 
 
 def ticket(request: HttpRequest, reference: str) -> HttpResponse:
