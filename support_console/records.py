@@ -160,7 +160,7 @@ def _build(connection: sa.engine.Connection, ids: List[str]) -> Dict[str, Conver
         turns, events = [], []
         for row in found:
             data = json.loads(row.data or "{}")
-            events.append(model.Event(row.id, cid, row.type_name, row.timestamp or 0.0, row.action_name, data))
+            events.append(model.event_from(row.id, cid, row.type_name, row.timestamp, row.action_name, data))
             turn = _turn(row.type_name, row.timestamp, data)
             if turn:
                 turns.append(turn)
@@ -342,15 +342,22 @@ def count_waiting(filters: QueueFilters, url: Optional[str] = None) -> int:
                                   .where(*filters.conditions())).scalar_one()
 
 
+_PROBLEMS: Dict[str, Any] = {}
+
+
 def ticket_problems() -> List[str]:
-    """The problems a ticket can be about (the `problem` slot's values)."""
-    found = set()
-    for path in DOMAIN.glob("*.yml"):
-        slots = (yaml.safe_load(path.read_text()) or {}).get("slots") or {}
-        for mapping in (slots.get("problem") or {}).get("mappings") or []:
-            if mapping.get("value"):
-                found.add(mapping["value"])
-    return sorted(found)
+    """The problems a ticket can be about (the `problem` slot's values), read
+    again when a domain file changed."""
+    stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in DOMAIN.glob("*.yml")))
+    if _PROBLEMS.get("stamp") != stamp:
+        found = set()
+        for path in DOMAIN.glob("*.yml"):
+            slots = (yaml.safe_load(path.read_text()) or {}).get("slots") or {}
+            for mapping in (slots.get("problem") or {}).get("mappings") or []:
+                if mapping.get("value"):
+                    found.add(mapping["value"])
+        _PROBLEMS.update(stamp=stamp, problems=sorted(found))
+    return list(_PROBLEMS["problems"])
 
 
 def tickets_of(conversation_id: str, url: Optional[str] = None) -> List[Dict[str, Any]]:

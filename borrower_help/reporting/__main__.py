@@ -32,6 +32,10 @@ def main() -> int:
         read = catchup.rebuild(progress=progress)
         print(f"\n{where}: rebuilt from {read:,} events in {time.monotonic() - started:.1f} s")
     lag = catchup.lag()
+    if lag["rebuilding"]:
+        print(f"{where}: a rebuild is under way, or was interrupted (then run `rebuild` again): "
+              "the catch-up waits for it")
+        return 1
     print(f"{where}: {lag['behind']} events not read yet (oldest {lag['seconds']:.1f} s)")
     return 0
 

@@ -63,21 +63,66 @@ STOPPED_AFTER = 600.0  # seconds
 # only bookkeeping. Slot events are read for these slots only.
 TYPES = ("user", "bot", "action", "slot", "pause", "resume")
 SLOTS = ("language", "problem")
-PARSED = ("user", "bot", "slot")  # whose `data` JSON is read
+PARSED = ("user", "bot", "slot")  # whose `data` JSON is read (slots: SLOTS only)
 
 # Evidence letters kept in report_conversations.evidence.
 E_TICKET, E_PAUSE, E_PAYLOAD, E_CLOSED, E_BOT_RATING = "t", "p", "h", "c", "r"
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
-    """A row of `events` as the model needs it (data parsed, or None)."""
+    """A row of `events`, with the few fields of its JSON the model reads
+    (event_from() takes them from the parsed JSON)."""
     id: int
     conversation_id: str
     type_name: str
     timestamp: float
     action_name: Optional[str] = None
-    data: Optional[Dict[str, Any]] = None
+    text: Optional[str] = None  # user and bot
+    intent: Optional[str] = None  # user
+    confidence: Optional[float] = None  # user
+    channel: Optional[str] = None  # user: input_channel
+    response: Optional[str] = None  # bot: metadata.utter_action
+    source: Optional[str] = None  # bot: metadata.source ("agent" for an agent's message)
+    handoff: bool = False  # bot: data.custom.data.handoff is a non-empty object
+    ticket_id: Optional[str] = None  # bot: data.custom.data.handoff.ticket_id
+    slot: Optional[str] = None  # slot: name
+    value: Optional[str] = None  # slot: value, as text
+
+
+def _text(value: Any) -> Optional[str]:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value) if isinstance(value, (dict, list, bool)) else str(value)
+
+
+def event_from(event_id: int, conversation_id: str, type_name: str, timestamp: Optional[float],
+               action_name: Optional[str], data: Optional[Dict[str, Any]]) -> Event:
+    """An Event from a row whose `data` JSON was parsed."""
+    event = Event(event_id, conversation_id, type_name, timestamp or 0.0, action_name)
+    if not isinstance(data, dict):
+        return event
+    if type_name == "user":
+        intent = (data.get("parse_data") or {}).get("intent") or {}
+        event.text = _text(data.get("text"))
+        event.intent = _text(intent.get("name"))
+        confidence = intent.get("confidence")
+        event.confidence = float(confidence) if isinstance(confidence, (int, float)) else None
+        event.channel = _text(data.get("input_channel"))
+    elif type_name == "bot":
+        metadata = data.get("metadata") or {}
+        custom = (data.get("data") or {}).get("custom")
+        handoff = (custom.get("data") or {}).get("handoff") if isinstance(custom, dict) and \
+            isinstance(custom.get("data"), dict) else None
+        event.text = _text(data.get("text"))
+        event.response = _text(metadata.get("utter_action")) if isinstance(metadata, dict) else None
+        event.source = _text(metadata.get("source")) if isinstance(metadata, dict) else None
+        event.handoff = isinstance(handoff, dict) and bool(handoff)
+        event.ticket_id = _text(handoff.get("ticket_id")) if event.handoff else None
+    elif type_name == "slot":
+        event.slot = _text(data.get("name"))
+        event.value = _text(data.get("value"))
+    return event
 
 
 @dataclass
@@ -214,28 +259,30 @@ def is_payload(text: Optional[str]) -> bool:
 
 def apply(summary: Summary, event: Event, found: Findings) -> None:
     """Advance `summary` by one event (events of a conversation in id order)."""
-    if event.type_name not in TYPES:
-        return
-    data = event.data or {}
-    if not summary.last_event_id:
-        summary.started = summary.last_activity = event.timestamp or 0.0
-    summary.started = min(summary.started, event.timestamp or 0.0)
-    summary.last_event_id = max(summary.last_event_id, event.id)
-    summary.last_activity = max(summary.last_activity, event.timestamp or 0.0)
     kind = event.type_name
+    if kind not in TYPES:
+        return
+    if not summary.last_event_id:
+        summary.started = summary.last_activity = event.timestamp
+    if event.timestamp < summary.started:
+        summary.started = event.timestamp
+    if event.timestamp > summary.last_activity:
+        summary.last_activity = event.timestamp
+    if event.id > summary.last_event_id:
+        summary.last_event_id = event.id
     if kind == "user":
-        _user(summary, event, data, found)
+        _user(summary, event, found)
     elif kind == "bot":
-        _bot(summary, event, data, found)
+        _bot(summary, event, found)
     elif kind == "action":
         if event.action_name == SOLVED_ACTION:
             summary.evidence.add(E_CLOSED)
     elif kind == "slot":
-        name, value = data.get("name", event.action_name), data.get("value")
-        if name == "language" and value:
-            summary.language = str(value)[:8]
-        elif name == "problem":
-            summary.problem = str(value)[:64] if value else summary.problem
+        name = event.slot or event.action_name
+        if name == "language" and event.value:
+            summary.language = event.value[:8]
+        elif name == "problem" and event.value:
+            summary.problem = event.value[:64]
     elif kind == "pause":
         summary.paused = True
         summary.evidence.add(E_PAUSE)
@@ -244,12 +291,10 @@ def apply(summary: Summary, event: Event, found: Findings) -> None:
         summary.paused = False
 
 
-def _user(summary: Summary, event: Event, data: Dict[str, Any], found: Findings) -> None:
-    text = data.get("text")
-    intent = (data.get("parse_data") or {}).get("intent") or {}
-    name, confidence = intent.get("name"), intent.get("confidence")
+def _user(summary: Summary, event: Event, found: Findings) -> None:
+    text, name, confidence = event.text, event.intent, event.confidence
     summary.user_turns += 1
-    summary.channel = summary.channel or data.get("input_channel")
+    summary.channel = summary.channel or event.channel
     summary.stopped_on = None
     if name:
         summary.intents.add(name)
@@ -271,32 +316,29 @@ def _user(summary: Summary, event: Event, data: Dict[str, Any], found: Findings)
     if not summary.first_message:
         summary.first_message = text
     summary.messages += 1
+    understood = name != FALLBACK_INTENT and (confidence or 0) >= LOW_CONFIDENCE
     if name == FALLBACK_INTENT:
         summary.fallbacks += 1
-    elif (confidence or 0) < LOW_CONFIDENCE:
+    elif not understood:
         summary.low_confidence += 1
-    if name == FALLBACK_INTENT or (confidence or 0) < LOW_CONFIDENCE:
+    if not understood:
         found.nlu_failures.append(NluFailure(
             event.id, failure_key(text), summary.conversation_id, event.timestamp, summary.language,
             name, confidence, text))
 
 
-def _bot(summary: Summary, event: Event, data: Dict[str, Any], found: Findings) -> None:
-    text = data.get("text") or ""
-    metadata = data.get("metadata") or {}
-    payload = data.get("data") or {}
-    custom = payload.get("custom") or {}
-    handoff = (custom.get("data") or {}).get("handoff") if isinstance(custom, dict) else None
-    if handoff:
+def _bot(summary: Summary, event: Event, found: Findings) -> None:
+    text = event.text or ""
+    if event.handoff:
         summary.evidence.add(E_PAYLOAD)
-        if isinstance(handoff, dict) and handoff.get("ticket_id"):
-            summary.ticket = str(handoff["ticket_id"])[:16]
+        if event.ticket_id:
+            summary.ticket = event.ticket_id[:16]
     summary.open_turn_event = summary.open_turn_at = None
-    if metadata.get("source") == "agent":
+    if event.source == "agent":
         if text.strip():
             found.messages.append(_message(event, "agent", text))
         return
-    response = metadata.get("utter_action")
+    response = event.response
     summary.stopped_on = response if response in MISUNDERSTANDING_RESPONSES else None
     if response in CORE_FALLBACK_RESPONSES:
         found.dialogue_failures.append(DialogueFailure(
@@ -310,7 +352,7 @@ def _bot(summary: Summary, event: Event, data: Dict[str, Any], found: Findings) 
 
 def _message(event: Event, speaker: str, text: str) -> Message:
     shown, pairs = searchable(text)
-    return Message(event.id, event.conversation_id, event.timestamp or 0.0, speaker, shown, pairs)
+    return Message(event.id, event.conversation_id, event.timestamp, speaker, shown, pairs)
 
 
 def apply_ticket(summary: Summary, reference: str, problem: Optional[str]) -> None:
