@@ -21,7 +21,6 @@ Prints a table and rewrites the section bench-console-<dialect> of
 docs/benchmarks.md.
 """
 import argparse
-import gzip
 import io
 import json
 import os
@@ -546,7 +545,6 @@ def measure_lag(url: str, work: pathlib.Path, samples: int = 10) -> Dict[str, fl
 
 def search_recall(url: str, rng: random.Random, samples: int = 200) -> Dict[str, str]:
     """Random substrings of random stored messages: is their conversation found?"""
-    from borrower_help.reporting import queries
 
     engine = sa.create_engine(url)
     found: Dict[str, List[bool]] = {"zh 2": [], "zh 3": [], "zh 4-6": [], "en 3-8": []}

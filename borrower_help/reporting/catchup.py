@@ -55,7 +55,11 @@ try:  # a few times faster than json on the events' JSON; Rasa's dependencies br
             except ValueError:
                 return None  # not JSON: read as an event without its details
 except ImportError:  # pragma: no cover
-    _loads = json.loads
+    def _loads(text: str) -> Any:
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
 
 logger = logging.getLogger(__name__)
 

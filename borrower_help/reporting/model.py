@@ -117,8 +117,9 @@ def event_from(event_id: int, conversation_id: str, type_name: str, timestamp: O
         event.text = _text(data.get("text"))
         event.response = _text(metadata.get("utter_action")) if isinstance(metadata, dict) else None
         event.source = _text(metadata.get("source")) if isinstance(metadata, dict) else None
-        event.handoff = isinstance(handoff, dict) and bool(handoff)
-        event.ticket_id = _text(handoff.get("ticket_id")) if event.handoff else None
+        if isinstance(handoff, dict) and handoff:
+            event.handoff = True
+            event.ticket_id = _text(handoff.get("ticket_id"))
     elif type_name == "slot":
         event.slot = _text(data.get("name"))
         event.value = _text(data.get("value"))
