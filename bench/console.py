@@ -8,7 +8,7 @@
    over 90 days (ids in time order, concurrent conversations interleaved),
    under half cut short (abandoned), user messages varied, tickets and ratings
    with them. Bulk-loaded: COPY on PostgreSQL, executemany in big
-   transactions on SQLite; Rasa's index on events(sender_id) made after.
+   transactions on SQLite; the indexes on events made after.
 3. The reporting model brought up to date from nothing (timed: the rebuild).
 4. The console (gunicorn, as the launcher starts it) timed page by page,
    p50/p95 over repeats, then a CSV export of 100,000 conversations with the
@@ -178,18 +178,17 @@ def drop_database(url: str) -> None:
 
 
 def create_events_table(url: str) -> None:
-    """Rasa's `events` table as its SQLTrackerStore makes it, without the
-    sender index (made after the load)."""
+    """The migrations made Rasa's `events` table (0003); its indexes go
+    until the load is done (a bulk load is faster without them)."""
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "CREATE TABLE events (id SERIAL PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
-            "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
-            "action_name VARCHAR(255), data TEXT)" if url.startswith("postgresql") else
-            "CREATE TABLE events (id INTEGER NOT NULL PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
-            "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
-            "action_name VARCHAR(255), data TEXT)"))
+        for index in EVENT_INDEXES:
+            connection.execute(sa.text(f"DROP INDEX {index}"))
     engine.dispose()
+
+
+EVENT_INDEXES = {"ix_events_sender_id": "sender_id",
+                 "ix_events_sender_type_timestamp": "sender_id, type_name, timestamp"}
 
 
 def index_events(url: str) -> None:
@@ -197,8 +196,9 @@ def index_events(url: str) -> None:
     with engine.begin() as connection:
         if url.startswith("postgresql"):
             connection.execute(sa.text("SET maintenance_work_mem = '512MB'"))
-        connection.execute(sa.text("CREATE INDEX ix_events_sender_id ON events (sender_id)"))
-        connection.execute(sa.text("ANALYZE" if url.startswith("postgresql") else "ANALYZE"))
+        for index, columns in EVENT_INDEXES.items():
+            connection.execute(sa.text(f"CREATE INDEX {index} ON events ({columns})"))
+        connection.execute(sa.text("ANALYZE"))
     engine.dispose()
 
 
@@ -609,7 +609,11 @@ def main() -> int:
     parser.add_argument("--report", type=pathlib.Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
     parser.add_argument("--url", help="reuse a database a previous --keep run filled (skips fill and rebuild)")
+    parser.add_argument("--long", action="store_true",
+                        help="only: a turn's latency with 5,000 earlier events against 50 (starts Rasa)")
     args = parser.parse_args()
+    if args.long:
+        return long_main(args.database, args.report)
     if not FIXTURES.exists():
         sys.exit(f"no fixtures at {FIXTURES}: run python bench/fixtures/record.py record")
     from borrower_help import storage
@@ -630,7 +634,7 @@ def main() -> int:
             print(f"Filling {args.conversations:,} conversations ({args.database})...", flush=True)
             facts.update(fill(url, templates, args.conversations, time.time()))
             print(f"  {facts['events']:,} events, {facts['tickets']:,} tickets, {facts['ratings']:,} ratings "
-                  f"in {facts['load_s']:.0f} s (+ {facts['index_s']:.0f} s for Rasa's index)", flush=True)
+                  f"in {facts['load_s']:.0f} s (+ {facts['index_s']:.0f} s for the indexes on events)", flush=True)
             started = time.monotonic()
             catchup.rebuild(url, progress=lambda read: print(
                 f"\r  rebuild: {read:,} events ({time.monotonic() - started:.0f} s)", end="", flush=True))
@@ -677,7 +681,7 @@ def write_report(args, facts, rows, export, lag, recall) -> None:
         f"`make bench-console N={n} DB={facts['dialect']}` ({time.strftime('%Y-%m-%d')}, 2 shared cores, "
         f"load {load[0]:.1f}): {facts.get('events', 0):,} events"
         + (f", {facts['tickets']:,} tickets, {facts['ratings']:,} ratings; bulk load {facts['load_s']:.0f} s "
-           f"+ Rasa's sender index {facts['index_s']:.0f} s; **rebuild of the reporting model "
+           f"+ indexes on events {facts['index_s']:.0f} s; **rebuild of the reporting model "
            f"{facts['rebuild_s'] / 60:.1f} min**" if "rebuild_s" in facts else "")
         + f"; database {facts['size']}. Times per request through gunicorn (1 worker), {args.repeats} repeats.",
         "",
@@ -697,6 +701,135 @@ def write_report(args, facts, rows, export, lag, recall) -> None:
     body = "\n".join(lines)
     print("\n" + body)
     write_section(args.report, f"bench-console-{facts['dialect']}-{n}", body)
+
+
+
+# ------------------------------------------------------------------ long conversations
+
+LONG_SCRIPT = ("hello", "what are the ways to repay my loan", "thanks")
+
+
+def start_servers(work: pathlib.Path, url: str):
+    """An action server and a Rasa server on `url` (throwaway.start(), with the database chosen)."""
+    from borrower_help.launcher import throwaway
+    from borrower_help.launcher.settings import MODEL, Settings
+    from borrower_help.launcher.shapes import Parts, start_default
+    from borrower_help.launcher.supervisor import Supervisor
+
+    work.mkdir(parents=True, exist_ok=True)
+    page_port = throwaway.free_port()
+    api_secret, session_key = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    lender_settings = work / "lender.yml"
+    shutil.copy(ROOT / "lender.yml", lender_settings)
+    credentials = throwaway.relaxed_credentials(ROOT / "credentials.yml", work / "credentials.yml")
+    settings = Settings(
+        rasa_port=throwaway.free_port(), action_port=throwaway.free_port(), console_port=throwaway.free_port(),
+        page_port=page_port, database_url=url, model=MODEL, credentials=credentials,
+        cors_origins=(f"http://127.0.0.1:{page_port}",), var_dir=work / "var",
+        extra_env={"RASA_JWT_SECRET": api_secret, "SESSION_KEY": session_key,
+                   "LENDER_SETTINGS": str(lender_settings)})
+    supervisor = Supervisor()
+    try:
+        start_default(settings, supervisor, Parts(("actions", "rasa")))
+    except BaseException:
+        supervisor.stop()
+        raise
+    return throwaway.Throwaway(settings, supervisor, api_secret, session_key, lender_settings)
+
+
+def earlier_events(url: str, conversation_id: str, count: int, templates: List[Template], now: float) -> None:
+    """`count` events of whole earlier sessions (a day apart), as Rasa stored them."""
+    rows, day = [], 0
+    while len(rows) < count:
+        template = templates[day % len(templates)]
+        day += 1
+        for event, variants in zip(template.events, template.parts):
+            before, after = variants[0]
+            timestamp = now - (400 - day) * 86400 + event["offset"]
+            rows.append({"sender_id": conversation_id, "type_name": event["type_name"], "timestamp": timestamp,
+                         "intent_name": event["intent_name"], "action_name": event["action_name"],
+                         "data": before + repr(timestamp) + after})
+            if len(rows) == count:
+                break
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+            "VALUES (:sender_id, :type_name, :timestamp, :intent_name, :action_name, :data)"), rows)
+    engine.dispose()
+
+
+def long_conversations(dialect: str, senders: int = 4, rounds: int = 3) -> List[List[str]]:
+    """A turn's latency with 5,000 earlier events against 50, with and
+    without the index of migration 0003."""
+    work = pathlib.Path(tempfile.mkdtemp(prefix="bench-long-"))
+    url = fresh_database(dialect, work, 0)
+    from borrower_help.storage.migrate import upgrade
+
+    upgrade(url)
+    templates = [Template(c) for c in load()]
+    servers = start_servers(work / "servers", url)
+    table_rows = []
+    try:
+        client = requests.Session()
+        groups = {50: [], 5000: []}
+        for size in groups:
+            for _ in range(senders):
+                sender = f"long-{size}-{secrets.token_hex(6)}"
+                earlier_events(url, servers.conversation(sender), size, templates, time.time())
+                groups[size].append(sender)
+        engine = sa.create_engine(url)
+        for variant in ("index of migration 0003", "Rasa's index on sender_id only"):
+            if variant.startswith("Rasa"):
+                with engine.begin() as connection:
+                    connection.execute(sa.text("DROP INDEX ix_events_sender_type_timestamp"))
+            latencies: Dict[int, List[float]] = {50: [], 5000: []}
+            for round_number in range(rounds):
+                for i in range(senders):
+                    for size in (50, 5000):
+                        for message in LONG_SCRIPT:
+                            started = time.perf_counter()
+                            response = client.post(f"{servers.url}/webhooks/rest/webhook",
+                                                   json={"sender": groups[size][i], "message": message}, timeout=60)
+                            response.raise_for_status()
+                            latencies[size].append(time.perf_counter() - started)
+            short, long = latencies[50], latencies[5000]
+            ratio = percentile(long, 50) / percentile(short, 50)
+            table_rows.append([variant, fmt(percentile(short, 50) * 1000), fmt(percentile(short, 95) * 1000),
+                               fmt(percentile(long, 50) * 1000), fmt(percentile(long, 95) * 1000),
+                               f"{ratio:.2f}×", "yes" if ratio <= 1.2 else "**no**"])
+            print(f"  {variant}: {table_rows[-1]}", flush=True)
+        engine.dispose()
+    finally:
+        servers.stop()
+        storage_dispose()
+        drop_database(url)
+        shutil.rmtree(work, ignore_errors=True)
+    return table_rows
+
+
+def storage_dispose() -> None:
+    from borrower_help import storage
+
+    storage.dispose_all()
+
+
+def long_main(dialect: str, report: pathlib.Path) -> int:
+    rows = long_conversations(dialect)
+    body = "\n".join([
+        f"### A turn in a long conversation, {dialect}",
+        "",
+        f"`python bench/console.py --long --database {dialect}` ({time.strftime('%Y-%m-%d')}, 2 shared cores, "
+        f"load {os.getloadavg()[0]:.1f}): REST messages to our Rasa server in conversations with 50 and with "
+        "5,000 earlier events (earlier sessions, a day apart; session expiry 480 min), 4 conversations each, "
+        f"{len(LONG_SCRIPT)} messages × 3 rounds.",
+        "",
+        table(["events index", "50 earlier: p50 ms", "p95 ms", "5,000 earlier: p50 ms", "p95 ms", "ratio p50",
+               "≤ 1.2×"], rows, "lrrrrrl"),
+    ])
+    print("\n" + body)
+    write_section(report, f"bench-console-long-{dialect}", body)
+    return 0
 
 
 if __name__ == "__main__":

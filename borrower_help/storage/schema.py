@@ -185,7 +185,10 @@ report_daily = sa.Table(
 )
 
 # Rasa's tracker store table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent):
-# read here, written by Rasa. Not created by our migrations.
+# read here, written by Rasa. Migration 0003 creates it, as Rasa would, when
+# it is missing (a fresh database: migrations run before Rasa first starts)
+# and adds the index Rasa's session queries need (see there); Rasa never
+# changes an existing table.
 rasa_metadata = sa.MetaData()
 events = sa.Table(
     "events", rasa_metadata,
@@ -197,6 +200,7 @@ events = sa.Table(
     sa.Column("action_name", sa.String(255)),
     sa.Column("data", sa.Text),
 )
+sa.Index("ix_events_sender_type_timestamp", events.c.sender_id, events.c.type_name, events.c.timestamp)
 
 # Read by the console's Numbers page for the last 30 days.
 sa.Index("ix_tickets_created_at", tickets.c.created_at)

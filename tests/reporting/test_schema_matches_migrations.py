@@ -9,7 +9,9 @@ from borrower_help.storage.schema import metadata
 # Made by migration only (no SQLAlchemy type for them): the search indexes.
 SEARCH_ONLY = {"ix_report_messages_text_trgm", "ix_report_messages_pairs_trgm", "report_messages_fts",
                "report_messages_fts_data", "report_messages_fts_idx", "report_messages_fts_content",
-               "report_messages_fts_docsize", "report_messages_fts_config", "borrower_help_schema_version"}
+               "report_messages_fts_docsize", "report_messages_fts_config", "borrower_help_schema_version",
+               # Rasa's table, described in schema.rasa_metadata (made by 0003 when missing)
+               "events", "ix_events_sender_id", "ix_events_sender_type_timestamp"}
 
 
 def _differences(url):
