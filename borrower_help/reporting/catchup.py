@@ -454,6 +454,12 @@ def rebuild(url: Optional[str] = None, batch: int = 20_000,
         connection.execute(report_state.delete().where(report_state.c.source.like(f"{EVENTS}:%")))
         connection.execute(report_state.update().where(report_state.c.source == EVENTS)
                            .values(last_id=up_to, gaps="[]", updated_at=time.time()))
+    # Fresh statistics for the planner (and, on PostgreSQL, a visibility map
+    # for index-only counts) instead of waiting for autovacuum.
+    with storage.engine(url).connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        for table in REPORT_TABLES:
+            connection.exec_driver_sql(("VACUUM ANALYZE " if postgres else "ANALYZE ") + table.name)
     return read + catch_up(url, batch=batch)
 
 

@@ -165,7 +165,7 @@ def failure_groups(offset: int = 0, limit: int = 50, url: Optional[str] = None,
         if not _has_report(connection):
             return []
         groups = connection.execute(sa.select(report_failure_groups)
-                                    .order_by(g["count"].desc(), g.last_seen.desc(), g.key)
+                                    .order_by(g["count"].desc(), g.last_seen.desc(), g.key.desc())
                                     .offset(offset).limit(limit)).mappings().all()
         if not groups:
             return []
@@ -236,7 +236,8 @@ def dialogue_failures(kind: str, offset: int = 0, limit: int = 20, url: Optional
 
 
 def dialogue_failure_counts(url: Optional[str] = None, now: Optional[float] = None,
-                            cap: int = 1_000_000) -> Dict[str, int]:
+                            cap: int = COUNT_CAP) -> Dict[str, int]:
+    """How many of each kind, counted up to cap + 1."""
     now = datetime.now(timezone.utc).timestamp() if now is None else now
     with storage.engine(url).connect() as connection:
         if not _has_report(connection):

@@ -153,7 +153,8 @@ report_failure_groups = sa.Table(
     sa.Column("last_seen", sa.Float, nullable=False),
     sa.Column("last_event_id", sa.BigInteger, nullable=False),
 )
-sa.Index("ix_report_failure_groups_rank", report_failure_groups.c.count, report_failure_groups.c.last_seen)
+sa.Index("ix_report_failure_groups_rank", report_failure_groups.c["count"], report_failure_groups.c.last_seen,
+         report_failure_groups.c.key)
 
 # Dialogue failures, one row each: a core fallback answer, the same bot
 # text a third time in one turn, a message left without a reply.

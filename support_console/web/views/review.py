@@ -52,10 +52,11 @@ def failures(request: HttpRequest) -> HttpResponse:
             "kind": kind, "title": title, "meaning": meaning, "param": f"{kind.replace(' ', '-')}-page",
             "page": paging.fetch(number, DIALOGUE_PAGE_SIZE,
                                  lambda offset, limit, kind=kind: queries.dialogue_failures(kind, offset, limit),
-                                 counts[kind])})
+                                 counts[kind], queries.COUNT_CAP)})
     return render(request, "console/review.html", {
         "failures": page, "intents": records.known_intents(), "lead": is_lead(request.user),
         "labelled": FailureLabel.objects.count(), "threshold": records.LOW_CONFIDENCE, "dialogue": dialogue,
+        "cap": queries.COUNT_CAP,
     })
 
 

@@ -105,7 +105,7 @@ def upgrade() -> None:
         sa.Column("last_seen", sa.Float, nullable=False),
         sa.Column("last_event_id", sa.BigInteger, nullable=False),
     )
-    op.create_index("ix_report_failure_groups_rank", "report_failure_groups", ["count", "last_seen"])
+    op.create_index("ix_report_failure_groups_rank", "report_failure_groups", ["count", "last_seen", "key"])
     op.create_table(
         "report_dialogue_failures",
         sa.Column("event_id", sa.BigInteger, primary_key=True, autoincrement=False),
