@@ -26,7 +26,7 @@ PYTHON310 = $(shell scripts/find-python310.sh)
 
 TRAINING_INPUTS := config.yml $(shell find domain data rasa_extensions/components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help setup train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-lint validate eval eval-conversations bench-nlu bench-load bench-never-silent bench-console clean
+.PHONY: help setup train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-kubernetes test-lint validate eval eval-conversations bench-nlu bench-load bench-never-silent bench-console clean
 
 help:
 	@echo "make run       set up, train if the data changed, start the assistant (demo page on localhost:8080)"
@@ -131,7 +131,32 @@ test-production: $(MODEL)
 	@scripts/ensure-nginx.sh
 	$(BIN)/pytest tests/production -q -rs
 
-test: validate test-lint test-unit test-stories test-http test-security test-browser test-production
+# Kubernetes manifests and Dockerfiles (deploy/kubernetes, deploy/docker), checked
+# without a cluster: every overlay rendered (kubectl kustomize), every object
+# validated against the Kubernetes API schemas, manifests and Dockerfiles
+# scanned by checkov, and the manifests compared with what the launcher reads.
+# The tools live in their own virtualenv, .venv-tools (pinned in
+# deploy/kubernetes/tools-requirements.txt), never in .venv; .venv (for pytest)
+# is set up when it is missing, never reinstalled by this target.
+TOOLS_VENV := .venv-tools
+TOOLS_BIN  := $(TOOLS_VENV)/bin
+KUBECTL    ?= /usr/bin/kubectl
+
+$(TOOLS_BIN)/.installed: deploy/kubernetes/tools-requirements.txt
+	@test -x $(TOOLS_BIN)/python || python3 -m venv $(TOOLS_VENV)
+	@echo "Installing checkov and kubernetes-validate into $(TOOLS_VENV) (first time: under a minute)..."
+	@$(TOOLS_BIN)/pip install --quiet --disable-pip-version-check -r deploy/kubernetes/tools-requirements.txt 2>&1 \
+		| grep -v "^WARNING: Location" || true
+	@$(TOOLS_BIN)/python -c "import checkov, kubernetes_validate" || { echo "Installing the Kubernetes check tools failed."; exit 1; }
+	@touch $@
+
+test-kubernetes: $(TOOLS_BIN)/.installed
+	@test -x $(BIN)/pytest || $(MAKE) --no-print-directory setup
+	@test -x $(KUBECTL) || { echo "kubectl is needed at $(KUBECTL) (make test-kubernetes KUBECTL=/path/to/kubectl)."; exit 1; }
+	KUBECTL=$(KUBECTL) $(TOOLS_BIN)/python deploy/kubernetes/check.py --verbose
+	KUBECTL=$(KUBECTL) $(BIN)/pytest tests/kubernetes -q -rs
+
+test: validate test-lint test-unit test-stories test-http test-security test-browser test-production test-kubernetes
 
 eval: $(BIN)/.installed
 	$(BIN)/python scripts/evaluate_nlu.py

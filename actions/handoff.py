@@ -35,9 +35,16 @@ def handoff_reason(tracker: Tracker) -> Tuple[Text, Text]:
         return "repayment_due", HIGH  # due soon and no way to pay in time
     if tracker.get_slot("problem") == "overdue_risk":
         return "overdue_risk", HIGH
-    if tracker.get_slot("fallback_stage") == "offered_human":
+    if last_bot_response(tracker) == "utter_offer_human_after_misses":
         return "repeated_fallback", NORMAL  # accepted after two misses
     return "not_solved", NORMAL
+
+
+def last_bot_response(tracker: Tracker) -> Optional[Text]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
 
 
 def collected_slots(tracker: Tracker) -> Dict[Text, Any]:

@@ -1,6 +1,8 @@
-"""Starting again ("start over", "重新开始", the widget's button): the flow
-in progress is dropped and every answer forgotten, the language kept, and
-the bot greets as at the start. The transcript keeps what was said before."""
+"""Starting again ("start over", "重新开始", the widget's button, or "you
+misunderstood"): the flow in progress is dropped and every answer
+forgotten, the language kept, and the bot greets as at the start (or, when
+it misunderstood, says so and asks again). The transcript keeps what was
+said before."""
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
@@ -18,21 +20,10 @@ class ActionStartOver(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(response="utter_started_over")
-        dispatcher.utter_message(response="utter_greet")
+        if next(tracker.get_latest_entity_values("misunderstood"), None):
+            dispatcher.utter_message(response="utter_sorry_misunderstood")
+        else:
+            dispatcher.utter_message(response="utter_started_over")
+            dispatcher.utter_message(response="utter_greet")
         language = tracker.get_slot("language") or DEFAULT_LANGUAGE
         return [ActiveLoop(None), AllSlotsReset(), SlotSet("language", language)]
-
-
-class ActionCoreFallback(Action):
-    """The message was understood but the bot is unsure what to do next:
-    say so and offer the main topics (not the "did you mean" of an NLU miss)."""
-
-    def name(self) -> Text:
-        return "action_core_fallback"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        dispatcher.utter_message(response="utter_core_fallback")
-        return []

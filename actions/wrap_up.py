@@ -19,6 +19,11 @@ def prevention_tip(problem: Text, responses: DomainDict) -> Text:
     return name if problem and name in responses else GENERIC_TIP
 
 
+def rating_asked_before(tracker: Tracker) -> bool:
+    return any(e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == "utter_ask_rating"
+               for e in tracker.events)
+
+
 class ActionCloseSolved(Action):
     def name(self) -> Text:
         return "action_close_solved"
@@ -29,6 +34,9 @@ class ActionCloseSolved(Action):
         dispatcher.utter_message(response="utter_glad_solved")
         tip = prevention_tip(tracker.get_slot("problem"), domain.get("responses", {}))
         dispatcher.utter_message(response=tip)
+        if rating_asked_before(tracker):  # once per conversation is enough
+            dispatcher.utter_message(response="utter_anything_else")
+            return reset_flow_events()
         return reset_flow_events() + ask_for_rating(dispatcher)
 
 

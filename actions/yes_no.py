@@ -10,27 +10,7 @@ from typing import Any, Dict, Optional, Text
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.history import turn_before_latest_message
-from borrower_help.answers import parse_yes_no
-
-
-def _asked_again_already(tracker: Tracker) -> bool:
-    """The bot's last words before the latest message asked for a yes or no again."""
-    said = [e for e in turn_before_latest_message(tracker) if e.get("event") == "bot"]
-    return bool(said) and (said[-1].get("metadata") or {}).get("utter_action") == "utter_please_answer_yes_no"
-
-
-def _plain_typed_answer(tracker: Optional[Tracker], parser) -> Optional[bool]:
-    """A typed answer that plainly says yes or no, when the model read the
-    message as a problem rather than a yes/no: "能登录，密码还记得" looks like a
-    login problem to the model, but answers "can you log in?" with yes."""
-    if tracker is None:
-        return None
-    message = tracker.latest_message or {}
-    text = message.get("text") or ""
-    if text.lstrip().startswith("/") or (message.get("intent") or {}).get("name") in ("affirm", "deny"):
-        return None  # a button, or the model already read it as yes/no
-    return parser(text)
+from borrower_help.answers import UNSURE, as_bool, parse_yes_no
 
 
 class YesNoFormValidation(FormValidationAction, ABC):
@@ -49,15 +29,20 @@ class YesNoFormValidation(FormValidationAction, ABC):
         parser=parse_yes_no,
         tracker: Optional[Tracker] = None,
     ) -> Dict[Text, Any]:
-        answer = value if isinstance(value, bool) else parser(str(value or ""))
-        plain = _plain_typed_answer(tracker, parser)
-        if plain is not None:
-            answer = plain
+        """The MessageInspector already read typed answers in context (the
+        slot arrives as True, False or "unsure"); text that reaches here
+        otherwise is read once more. Not sure: how to check, then the
+        question again; unreadable: the question again. (Two unreadable
+        answers in a row are a frustration signal; the offer of a person is
+        decided in one place, borrower_help/offers.py.)"""
+        if value == UNSURE:
+            dispatcher.utter_message(response="utter_confirm_unsure")
+            return {slot_name: None}
+        answer = as_bool(value)
+        if answer is None:
+            answer = parser(str(value or ""))
         if answer is None:
             dispatcher.utter_message(response="utter_please_answer_yes_no")
-            if tracker is not None and _asked_again_already(tracker):
-                # Two answers in a row the bot could not read: offer a person.
-                dispatcher.utter_message(response="utter_offer_human_frustrated")
         return {slot_name: answer}
 
     @staticmethod

@@ -1,12 +1,12 @@
 """Signs that a borrower is getting frustrated, so the bot offers a person
 before they have to ask: swearing, shouting, repeating themselves, the same
 question failing twice, a question answered in a way the bot cannot read
-twice. Pure functions over the text and the tracker's events.
+twice. Pure functions over the text and the earlier messages; whether an
+offer is then made is decided in borrower_help/offers.py.
 """
 import re
 import unicodedata
-from difflib import SequenceMatcher
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional, Sequence, Set, Text
 
 SWEARING = "swearing"
 SHOUTING = "shouting"
@@ -39,49 +39,49 @@ def shouting(text: Optional[Text]) -> bool:
     return len(capitals) >= 3 and len(capitals) >= 0.7 * len(words)
 
 
+MAX_COMPARED_CHARS = 300  # a message's first characters decide whether it repeats
+
+
 def _normalised(text: Text) -> Text:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\W_]+", "", text)
+    text = unicodedata.normalize("NFKC", text[: MAX_COMPARED_CHARS * 2]).casefold()
+    return re.sub(r"[\W_]+", "", text)[:MAX_COMPARED_CHARS]
 
 
-def repeating(text: Optional[Text], earlier: List[Text]) -> bool:
+def _trigrams(text: Text) -> Set[Text]:
+    return {text[i:i + 3] for i in range(max(1, len(text) - 2))}
+
+
+def repeating(text: Optional[Text], earlier: Sequence[Text]) -> bool:
     """The same message again (nearly), among the user's last three; short
-    answers ("yes", "1", buttons) repeat naturally and do not count."""
+    answers ("yes", "1", buttons) repeat naturally and do not count.
+    Linear in the length: sets of character trigrams of the first 300
+    characters (Jaccard), never a quadratic alignment of what a client sent."""
     current = _normalised(text or "")
     if len(current) < 6 or (text or "").startswith("/"):
         return False
-    return any(SequenceMatcher(None, current, _normalised(e)).ratio() >= _SIMILAR
-               for e in earlier[-3:] if e and not e.startswith("/"))
+    mine = _trigrams(current)
+    for other in earlier[-3:]:
+        if not other or other.startswith("/"):
+            continue
+        theirs = _trigrams(_normalised(other))
+        if len(mine & theirs) >= _SIMILAR * len(mine | theirs):
+            return True
+    return False
 
 
-def _user_events(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
-    return [e for e in events if e.get("event") == "user"]
-
-
-def _intent(event: Dict[Text, Any]) -> Optional[Text]:
-    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-
-
-def failing_twice(events: List[Dict[Text, Any]]) -> bool:
-    """The latest two messages both went unrecognised."""
-    users = _user_events(events)
-    return len(users) >= 2 and all(_intent(e) == "nlu_fallback" for e in users[-2:])
-
-
-def signals(events: List[Dict[Text, Any]]) -> List[Text]:
-    """Which signs the latest user message shows, given the conversation."""
-    users = _user_events(events)
-    if not users:
-        return []
-    text = users[-1].get("text") or ""
-    earlier = [e.get("text") or "" for e in users[:-1]]
+def signals(text: Optional[Text], earlier_texts: Sequence[Text], earlier_intents: Sequence[Optional[Text]],
+            intent: Optional[Text], unreadable_again: bool = False) -> List[Text]:
+    """Which signs the latest message shows, given the user's earlier
+    messages and their intents (oldest first)."""
     found = []
     if swearing(text):
         found.append(SWEARING)
     if shouting(text):
         found.append(SHOUTING)
-    if repeating(text, earlier):
+    if repeating(text, list(earlier_texts)):
         found.append(REPEATING)
-    if failing_twice(events):
+    if intent == "nlu_fallback" and earlier_intents and earlier_intents[-1] == "nlu_fallback":
         found.append(FAILING_TWICE)
+    if unreadable_again:
+        found.append(UNREADABLE_TWICE)
     return found

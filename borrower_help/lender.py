@@ -1,7 +1,7 @@
 """The lender's settings (lender.yml): brand, hotline, support hours and
 holidays, app menu paths, repayment channels. Read and checked here; the
-answers get them through slots (actions/inspect_message.py), so changing the
-file changes the answers without retraining.
+answers get them when they are rendered (rasa_extensions/lender_nlg.py), so
+changing the file changes the answers without retraining.
 
     python -m borrower_help.lender --check   # what `make run` runs first
 """
@@ -33,6 +33,13 @@ CHANNELS: Dict[Text, Tuple[Text, Text, bool]] = {
     "atm": ("Cash deposit at an ATM to your bound card before the debit", "在ATM把钱存进已绑定的银行卡，等待扣款", True),
     "bank_counter": ("At the counter of your bank", "到银行柜台办理", True),
 }
+# Repayments through these show as paid within minutes; a bank transfer can
+# take 1-2 working days, a cash deposit waits for the next debit.
+POSTS_AT_ONCE = ("app", "alipay", "wechat_pay", "unionpay_quickpass")
+DUE_NOTE = {
+    "en": "It's due very soon, so use one of the first ways below: they show as paid within minutes.\n",
+    "zh": "快到期了，请用下面排在前面的方式还款，几分钟内就会显示已还。\n",
+}
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
 
 
@@ -50,10 +57,12 @@ class LenderSettings:
     menu_paths: Dict[Text, Dict[Text, Text]]
     repayment_channels: Tuple[Text, ...]
 
-    def channels(self, language: Text, without_sms_only: bool = False) -> List[Text]:
+    def channels(self, language: Text, without_sms_only: bool = False, fastest_first: bool = False) -> List[Text]:
         index = 1 if language == "zh" else 0
-        return [str(CHANNELS[c][index]) for c in self.repayment_channels
-                if not without_sms_only or CHANNELS[c][2]]
+        chosen = [c for c in self.repayment_channels if not without_sms_only or CHANNELS[c][2]]
+        if fastest_first:  # stable: the lender's order within each speed
+            chosen.sort(key=lambda c: c not in POSTS_AT_ONCE)
+        return [str(CHANNELS[c][index]) for c in chosen]
 
 
 def _hours(day: Text, value: Any, errors: List[Text]) -> Optional[Tuple[time, time]]:
@@ -129,6 +138,28 @@ def parse(raw: Any, source: Text = "lender.yml") -> LenderSettings:
     if errors:
         raise SettingsError(f"{source} is not valid:\n- " + "\n- ".join(errors))
     return LenderSettings(brand, hotline, zone, hours, frozenset(holidays), menu, tuple(channels))
+
+
+def _numbered(lines: List[Text]) -> Text:
+    return "\n".join(f"{number}. {line}" for number, line in enumerate(lines, start=1))
+
+
+def answer_values(settings: LenderSettings, language: Text, due_soon: bool = False) -> Dict[Text, Text]:
+    """The lender's settings as the answers in `language` use them: the
+    {lender_*} placeholders of the responses in domain/. A repayment due
+    within days puts the channels that post at once first, and says so."""
+    menus = settings.menu_paths
+    return {
+        "lender_due_note": DUE_NOTE[language] if due_soon else "",
+        "lender_brand": settings.brand[language],
+        "lender_hotline": settings.hotline,
+        "lender_menu_change_phone": menus["change_phone"][language],
+        "lender_menu_real_name": menus["real_name"][language],
+        "lender_menu_customer_service": menus["customer_service"][language],
+        "lender_repayment_channels": _numbered(settings.channels(language, fastest_first=due_soon)),
+        "lender_repayment_channels_without_sms": _numbered(
+            settings.channels(language, without_sms_only=True, fastest_first=due_soon)),
+    }
 
 
 def settings_path() -> pathlib.Path:

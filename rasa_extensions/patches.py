@@ -15,22 +15,34 @@ changed underneath.
 3. Every message gets an answer and every turn ends listening
    (turn_guard.py), around Rasa's prediction loop: a paused conversation
    says the message was passed to the agent, a turn without a reply gets the
-   "not sure" answer, a turn cut by the circuit breaker is ended.
+   "not sure" answer, a turn cut by the circuit breaker is ended; secrets
+   are warned about and frustration may bring the offer of a person.
+4. The lender's settings fill the {lender_*} placeholders of every response
+   when it is rendered (lender_nlg.py), instead of living in slots copied
+   into every conversation.
+5. A button payload ("/greet", "/affirm") keeps what the MessageInspector
+   read from it (the page's language, the answer): Rasa's
+   RegexMessageHandler, the graph's last NLU step, replaces every entity of a
+   payload message with the payload's own.
 """
 import logging
 
 import rasa
 import rasa.core.agent
 from rasa.core.actions.action import RemoteAction
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
+from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+from rasa.shared.nlu.constants import ENTITIES
 
 from rasa_extensions.action_validation import validate_action_result
+from rasa_extensions.lender_nlg import with_lender_settings
 from rasa_extensions.stores.durable_tracker_store import StrictTrackerStore
 from rasa_extensions.turn_guard import guarded
 
 logger = logging.getLogger(__name__)
 WRITTEN_FOR = "3.6.21"
-_guard_installed = False
+_wrapped = False  # the wrappers below are installed once
 
 
 class WrongRasaVersion(RuntimeError):
@@ -45,8 +57,24 @@ def install(version: str = rasa.__version__) -> None:
     RemoteAction._validate_action_result = validate_action_result
     # Agent._create_tracker_store wraps the store in the class it finds here.
     rasa.core.agent.FailSafeTrackerStore = StrictTrackerStore
-    global _guard_installed
-    if not _guard_installed:
+    global _wrapped
+    if not _wrapped:
         MessageProcessor._run_prediction_loop = guarded(MessageProcessor._run_prediction_loop)
-        _guard_installed = True
-    logger.debug("Rasa patches installed: action-response validation, strict tracker store, turn guard")
+        TemplatedNaturalLanguageGenerator.generate = with_lender_settings(TemplatedNaturalLanguageGenerator.generate)
+        RegexMessageHandler.process = keeping_inspection(RegexMessageHandler.process)
+        _wrapped = True
+    logger.debug("Rasa patches installed: action-response validation, strict tracker store, turn guard, "
+                 "lender settings in responses")
+
+
+def keeping_inspection(process):
+    def run(handler, messages, domain=None):
+        read = [[e for e in (m.get(ENTITIES) or []) if e.get("extractor") == "MessageInspector"] for m in messages]
+        handled = process(handler, messages, domain)
+        for message, inspected in zip(handled, read):
+            own = message.get(ENTITIES) or []
+            names = {e.get("entity") for e in own}
+            message.set(ENTITIES, own + [e for e in inspected if e.get("entity") not in names], add_to_output=True)
+        return handled
+
+    return run

@@ -171,18 +171,33 @@ class InFlight:
         self.count -= 1
 
 
-def trusted_proxies() -> FrozenSet[str]:
-    """Addresses of our own proxies ($TRUSTED_PROXIES, e.g. nginx on
-    127.0.0.1 in the production shape): only they may name the client."""
-    return frozenset(os.environ.get("TRUSTED_PROXIES", "").split())
+def trusted_proxies() -> FrozenSet[Any]:
+    """Addresses or networks of our own proxies ($TRUSTED_PROXIES, space
+    separated, e.g. nginx's 127.0.0.1 in the production shape, or a cluster's
+    pod range 10.0.0.0/8): only they may name the client."""
+    networks = set()
+    for item in os.environ.get("TRUSTED_PROXIES", "").split():
+        try:
+            networks.add(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"TRUSTED_PROXIES: {item!r} is not an address or a network") from None
+    return frozenset(networks)
 
 
-def client_address(peer: Optional[str], forwarded_for: Optional[str], proxies: FrozenSet[str]) -> str:
+def _is_proxy(peer: str, proxies: FrozenSet[Any]) -> bool:
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    return any(address in network for network in proxies)
+
+
+def client_address(peer: Optional[str], forwarded_for: Optional[str], proxies: FrozenSet[Any]) -> str:
     """The client's address: the peer's, unless the peer is one of our
     proxies, then the last address it added to X-Forwarded-For (the entries
     before it are whatever the client claimed)."""
     peer = peer or ""
-    if peer in proxies and forwarded_for:
+    if forwarded_for and _is_proxy(peer, proxies):
         candidate = forwarded_for.split(",")[-1].strip()
         try:
             return str(ipaddress.ip_address(candidate))

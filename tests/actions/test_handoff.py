@@ -124,7 +124,8 @@ async def test_second_miss_offers_a_person_even_after_none_of_these(store, dispa
 
 
 async def test_a_person_accepted_after_two_misses_is_a_repeated_fallback_ticket(store, dispatcher, domain):
-    tracker = make_tracker("yes", "affirm", slots={"fallback_stage": "offered_human"})
+    offer = {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_offer_human_after_misses"}}
+    tracker = make_tracker("yes", "affirm", slots={"fallback_stage": "offered_human"}, events=[offer])
     events = await ActionHandoff().run(dispatcher, tracker, domain)
     [ticket] = store.list()
     assert ticket["reason"] == "repeated_fallback"

@@ -79,19 +79,6 @@ async def test_locked_out_asks_about_the_old_number(dispatcher, domain):
     assert slot_events(events)["requested_slot"] == "old_number_reachable"
 
 
-@pytest.mark.parametrize("text, can_log_in", [
-    ("能登录，密码还记得", True),   # read by the model as a login problem
-    ("登录不了，密码忘了", False),
-    ("我登不上去", False),          # no plain yes/no: the login-problem intent decides
-])
-async def test_a_plain_typed_answer_beats_the_login_problem_intent(dispatcher, domain, text, can_log_in):
-    tracker = make_tracker(text, "report_login_failed", active_loop=FORM,
-                           slots={"repayment_due_soon": False, "language": "zh"},
-                           new_slots={"can_log_in": False, "requested_slot": "can_log_in"})
-    events = await ValidatePhoneChangedForm().run(dispatcher, tracker, domain)
-    assert slot_events(events)["can_log_in"] is can_log_in
-
-
 async def test_advice_action_hands_off_when_payment_cannot_be_made(dispatcher, domain):
     tracker = make_tracker("no", "deny", slots={"repayment_due_soon": True, "can_repay_now": False})
     events = await ActionPhoneChangedAdvice().run(dispatcher, tracker, domain)

@@ -16,7 +16,7 @@ def store(database):
 @pytest.mark.parametrize("text, score", [
     ("5", 5), ("4/5", 4), ("3 stars", 3), ("★★★★", 4), ("⭐⭐", 2), ("五星", 5), ("给4分", 4), ("三颗星吧", 3),
     ("非常满意", 5), ("不太满意，太慢了", 2), ("非常不满意", 1), ("great, very helpful", 5),
-    ("not very helpful", 2), ("ok", 3), ("too slow, 2/5", 2),
+    ("not very helpful", 2), ("so-so", 3), ("ok", None), ("too slow, 2/5", 2),  # "ok" is not a rating
     ("hello", None), ("I have 12 loans", None), ("", None), (None, None),
 ])
 def test_scores_read_from_what_borrowers_type(text, score):

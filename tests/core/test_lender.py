@@ -71,3 +71,14 @@ def test_a_changed_file_is_read_again(tmp_path, monkeypatch):
     import os
     os.utime(path, ns=(1, 10**18))  # a different modification time, whatever the clock
     assert lender_settings.current().hotline == "95188"
+
+
+def test_a_repayment_due_soon_puts_the_channels_that_post_at_once_first():
+    settings = lender_settings.load()
+    slow = lender_settings.answer_values(settings, "en")
+    fast = lender_settings.answer_values(settings, "en", due_soon=True)
+    assert slow["lender_due_note"] == "" and fast["lender_due_note"].startswith("It's due very soon")
+    lines = fast["lender_repayment_channels"].splitlines()
+    transfer = next(i for i, line in enumerate(lines) if "Bank transfer" in line)
+    assert all("Bank transfer" not in line for line in lines[:3]) and transfer > 0
+    assert "快到期了" in lender_settings.answer_values(settings, "zh", due_soon=True)["lender_due_note"]

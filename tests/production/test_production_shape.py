@@ -112,7 +112,8 @@ def test_rabbitmq_stopped_chat_goes_on_and_events_flow_again(cluster):
     deadline = time.monotonic() + 90
     texts = []
     while time.monotonic() < deadline and not {"what are the ways to repay", "thanks"} <= set(texts):
-        texts = [event.get("text") for event in drain(queue) if event.get("sender_id") == sender] + texts
+        texts = [event.get("text") for event in drain(queue)
+                 if event.get("sender_id") == cluster.conversation(sender)] + texts
         time.sleep(2)
     assert {"what are the ways to repay", "thanks"} <= set(texts)
 

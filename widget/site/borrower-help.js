@@ -10,7 +10,13 @@
  *     when the conversation belongs to the person who will answer);
  *   - the conversation survives reloads (rasa-webchat keeps the session token
  *     and the messages in localStorage; the server maps the token to the
- *     conversation, so no one else can join it).
+ *     conversation, so no one else can join it), and every message sent
+ *     while the widget was closed (an agent's reply) arrives when it comes
+ *     back: the socket URL says which message was seen last (bh_seen);
+ *   - a message the server refused (too long, too many, busy) is marked as
+ *     not sent, with the reason and a "Send again" button;
+ *   - "Talk to a person" is always one tap away, in the header;
+ *   - links may only be http(s), tel or mailto: anything else is disarmed.
  *
  *   BorrowerHelp.start({ server: "https://assistant.lender.example", lang: "zh" })
  */
@@ -19,6 +25,8 @@
 
   var LANGUAGES = ['en', 'zh'];
   var HANDOFF_KEY = 'borrower-help:handoff';
+  var SEEN_KEY = 'borrower-help:seen';
+  var SAFE_LINK = /^(https?:|tel:|mailto:)/i;
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/;
 
   var TEXT = {
@@ -31,7 +39,10 @@
       waitingDetail: 'A person from our support team will reply here. You can keep typing.',
       agentJoined: function (name) { return (name || 'An agent') + ' from our support team is with you'; },
       agentLabel: 'Support agent',
-      startOver: 'Start over'
+      startOver: 'Start over',
+      person: 'Talk to a person',
+      notSent: function (reason) { return 'Your last message was not sent: ' + reason; },
+      sendAgain: 'Send again'
     },
     zh: {
       title: '借款人助手',
@@ -42,7 +53,10 @@
       waitingDetail: '客服会在这里回复您，您可以继续留言。',
       agentJoined: function (name) { return '人工客服' + (name ? ' ' + name : '') + ' 正在为您服务'; },
       agentLabel: '人工客服',
-      startOver: '重新开始'
+      startOver: '重新开始',
+      person: '转人工',
+      notSent: function (reason) { return '上一条消息没有发出去：' + reason; },
+      sendAgain: '重新发送'
     }
   };
 
@@ -66,12 +80,50 @@
     else window.localStorage.removeItem(HANDOFF_KEY);
   }
 
-  function StatusLine(lang, onStartOver) {
+  function readSeen() {
+    var value = parseFloat(window.localStorage.getItem(SEEN_KEY));
+    return isNaN(value) ? null : value;
+  }
+
+  // The time of the newest message received; read back as ?bh_seen= when
+  // the widget connects again, so the server sends what was missed.
+  function noteSeen(message) {
+    var stamp = (message.metadata && message.metadata.bh_ts) || message.bh_ts;
+    if (typeof stamp === 'number' && !(readSeen() >= stamp)) {
+      window.localStorage.setItem(SEEN_KEY, String(stamp));
+    }
+  }
+
+  // rasa-webchat renders Markdown without checking link targets.
+  function disarmLinks(root) {
+    var links = root.querySelectorAll ? root.querySelectorAll('a[href]') : [];
+    for (var i = 0; i < links.length; i++) {
+      if (!SAFE_LINK.test(links[i].getAttribute('href').trim())) {
+        links[i].removeAttribute('href');
+        links[i].className += ' bh-disarmed-link';
+      } else {
+        links[i].setAttribute('rel', 'noopener noreferrer');
+        links[i].setAttribute('target', '_blank');
+      }
+    }
+  }
+
+  function lastSentText() {
+    var mine = document.querySelectorAll('.rw-client .rw-message-text, .rw-client');
+    return mine.length ? mine[mine.length - 1].textContent.trim() : '';
+  }
+
+  function StatusLine(lang, onStartOver, onPerson) {
     this.lang = lang;
+    this.refused = null;
     this.restart = document.createElement('button');
     this.restart.type = 'button';
     this.restart.className = 'bh-start-over';
     this.restart.addEventListener('click', function () { onStartOver(); });
+    this.person = document.createElement('button');
+    this.person.type = 'button';
+    this.person.className = 'bh-person';
+    this.person.addEventListener('click', function () { onPerson(); });
     this.node = document.createElement('div');
     this.node.className = 'bh-status';
     this.node.setAttribute('role', 'status');
@@ -80,7 +132,7 @@
     var self = this;
     // rasa-webchat mounts its conversation panel only while it is open, so
     // put the status line back under the header whenever the panel appears.
-    new MutationObserver(function () { self.attach(); })
+    new MutationObserver(function () { self.attach(); disarmLinks(document.body); })
       .observe(document.body, { childList: true, subtree: true });
   }
 
@@ -94,6 +146,9 @@
     if (title && this.restart.parentNode !== title) {
       title.appendChild(this.restart);
     }
+    if (title && this.person.parentNode !== title) {
+      title.appendChild(this.person);
+    }
   };
 
   StatusLine.prototype.render = function () {
@@ -102,6 +157,22 @@
     document.documentElement.setAttribute('data-bh-lang', this.lang);
     this.restart.textContent = text.startOver;
     this.restart.hidden = Boolean(state);
+    this.person.textContent = text.person;
+    this.person.hidden = Boolean(state);
+    if (this.refused) {
+      this.node.hidden = false;
+      this.node.setAttribute('data-state', 'refused');
+      var reason = document.createElement('strong');
+      reason.textContent = text.notSent(this.refused.error);
+      var again = document.createElement('button');
+      again.type = 'button';
+      again.className = 'bh-send-again';
+      again.textContent = text.sendAgain;
+      var self = this;
+      again.addEventListener('click', function () { self.onSendAgain(self.refused.text); });
+      this.node.replaceChildren(reason, again);
+      return;
+    }
     if (!state) {
       this.node.hidden = true;
       this.node.textContent = '';
@@ -121,8 +192,18 @@
     this.node.replaceChildren(title, detail);
   };
 
+  StatusLine.prototype.notSent = function (refusal) {
+    this.refused = { error: (refusal && refusal.error) || '', text: lastSentText() };
+    var bubbles = document.querySelectorAll('.rw-client');
+    if (bubbles.length) bubbles[bubbles.length - 1].classList.add('bh-not-sent');
+    this.render();
+  };
+
   StatusLine.prototype.follow = function (message) {
-    if (typeof message.text === 'string' && message.text && message.metadata === undefined) {
+    this.refused = null;
+    noteSeen(message);
+    var fromAgent = Boolean(message.metadata && message.metadata.source === 'agent');
+    if (typeof message.text === 'string' && message.text && !fromAgent) {
       this.lang = HAN.test(message.text) ? 'zh' : (/[A-Za-z]{3,}/.test(message.text) ? 'en' : this.lang);
     }
     if (message.handoff) {
@@ -147,14 +228,23 @@
     var lang = pageLanguage(options.lang);
     var text = TEXT[lang];
     var widget = { current: null };
+    function send(payload, shownText) {
+      if (widget.current && widget.current.sendMessage) widget.current.sendMessage(payload, shownText);
+    }
     var status = new StatusLine(lang, function () {
-      if (widget.current && widget.current.sendMessage) {
-        widget.current.sendMessage('/start_over', TEXT[status.lang].startOver);
-      }
+      send('/start_over', TEXT[status.lang].startOver);
+    }, function () {
+      send('/request_human', TEXT[status.lang].person);
     });
+    status.onSendAgain = function (text) {
+      status.refused = null;
+      status.render();
+      if (text) send(text, text);
+    };
+    var seen = readSeen();
 
     window.WebChat.default({
-      socketUrl: server,
+      socketUrl: server + (seen === null ? '' : '?bh_seen=' + encodeURIComponent(String(seen))),
       socketPath: '/socket.io/',
       customData: { language: lang },
       initPayload: '/greet',
@@ -168,22 +258,21 @@
       // rasa-webchat waits up to 3 s per message by default; steps come in
       // several messages, so keep the "typing" pause short.
       customMessageDelay: function (message) {
-        return Math.min(1200, Math.max(400, message.length * 8));
+        return Math.min(800, Math.max(300, message.length * 5));
       },
       hideWhenNotConnected: false,
       embedded: Boolean(options.embedded),
       params: { storage: options.storage === 'session' ? 'session' : 'local' },
       innerRef: widget,
       onSocketEvent: {
-        bot_uttered: function (message) { status.follow(message || {}); }
+        bot_uttered: function (message) { status.follow(message || {}); },
+        error: function (refusal) { status.notSent(refusal || {}); }
       }
     }, options.element || null);
 
     return {
       /* Sends a payload (e.g. a button's) as if the borrower had clicked it. */
-      send: function (payload, shownText) {
-        if (widget.current && widget.current.sendMessage) widget.current.sendMessage(payload, shownText);
-      },
+      send: send,
       language: function () { return status.lang; }
     };
   }

@@ -62,3 +62,33 @@ def test_limits_from_credentials_validate():
     assert Limits.from_credentials(None) == Limits()
     with pytest.raises(ValueError):
         Limits.from_credentials({"messages_per_window": 0})
+
+
+def test_the_client_is_named_by_trusted_proxies_only(monkeypatch):
+    from rasa_extensions.channels.limits import client_address, trusted_proxies
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1 10.0.0.0/8")
+    proxies = trusted_proxies()
+    assert client_address("127.0.0.1", "6.6.6.6, 203.0.113.9", proxies) == "203.0.113.9"  # what nginx added
+    assert client_address("10.4.2.7", "203.0.113.9", proxies) == "203.0.113.9"  # a pod range
+    assert client_address("198.51.100.7", "203.0.113.9", proxies) == "198.51.100.7"  # not ours: ignored
+    assert client_address("127.0.0.1", "not-an-address", proxies) == "127.0.0.1"
+
+
+def test_new_conversations_and_clients_are_limited_and_forgotten():
+    now = [0.0]
+    limiter = RateLimiter(Limits(messages_per_window=30, client_messages_per_window=5,
+                                 client_new_conversations_per_window=2, window_seconds=60), clock=lambda: now[0])
+    limiter.check("a", "1.2.3.4")
+    limiter.check("b", "1.2.3.4")
+    with pytest.raises(Refused):
+        limiter.check("c", "1.2.3.4")  # a third new conversation from one address
+    limiter.check("a", "1.2.3.4")
+    limiter.check("b", "1.2.3.4")
+    limiter.check("a", "1.2.3.4")
+    with pytest.raises(Refused):
+        limiter.check("a", "1.2.3.4")  # six messages from one address
+    limiter.check("z", "5.6.7.8")  # another client is not affected
+    now[0] = 200.0
+    limiter.check("q", "9.9.9.9")  # a later check forgets idle keys
+    assert len(limiter.per_sender) == 1 and len(limiter.per_client) == 1

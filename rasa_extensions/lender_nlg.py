@@ -1,0 +1,31 @@
+"""The lender's settings in every answer, without copying them into every
+conversation: the {lender_*} placeholders of the responses are filled from
+lender.yml (borrower_help.lender, read again when the file changes) in the
+conversation's language, when the response is rendered. Installed by
+patches.py on Rasa's TemplatedNaturalLanguageGenerator."""
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from borrower_help import lender
+from borrower_help.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+logger = logging.getLogger(__name__)
+Generate = Callable[..., Awaitable[Optional[Dict[Text, Any]]]]
+
+
+def with_lender_settings(generate: Generate) -> Generate:
+    async def run(nlg, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text,
+                  **kwargs: Any) -> Optional[Dict[Text, Any]]:
+        language = tracker.get_slot("language")
+        language = language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+        try:
+            values = lender.answer_values(lender.current(), language,
+                                          due_soon=tracker.get_slot("repayment_due_soon") is True)
+        except lender.SettingsError as error:  # a bad edit of lender.yml: keep answering
+            logger.error("Lender settings not usable, answers keep their placeholders: %s", error)
+            values = {}
+        return await generate(nlg, utter_action, tracker, output_channel, **{**values, **kwargs})
+
+    return run

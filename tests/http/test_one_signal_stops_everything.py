@@ -1,0 +1,102 @@
+"""One signal stops every process of `make run`, every time: Ctrl-C in a
+terminal (SIGINT to the whole process group), a SIGTERM to the launcher
+alone, and the launcher killed outright (its children follow it)."""
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from borrower_help.launcher.throwaway import free_port
+from tests.conftest import ROOT
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def children_of(pid: int):
+    found = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (pathlib.Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def start(tmp_path, command):
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "CONSOLE_PORT": free_port(),
+             "WIDGET_PORT": free_port()}
+    env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "PYTHONPATH": str(ROOT),
+           "BORROWER_HELP_VAR": str(tmp_path / "var"), "DATABASE_URL": f"sqlite:///{tmp_path / 'bh.db'}",
+           "CONSOLE_DATABASE_URL": f"sqlite:///{tmp_path / 'console.db'}"}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=(tmp_path / "out.log").open("w"),
+                               stderr=subprocess.STDOUT, start_new_session=True)  # its own group, as a terminal's
+    deadline = time.monotonic() + 300
+    while not all(listening(p) for p in ports.values()):
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"did not start: {(tmp_path / 'out.log').read_text()[-2000:]}")
+        time.sleep(1)
+    return process, ports
+
+
+def everything_stopped(process, ports, pids, seconds=40):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(listening(p) for p in ports.values()) and not any(alive(pid) for pid in pids):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def launcher_pids(process):
+    """The launcher and every process it started (and theirs)."""
+    pids, todo = [process.pid], [process.pid]
+    while todo:
+        for child in children_of(todo.pop()):
+            pids.append(child)
+            todo.append(child)
+    return pids
+
+
+@pytest.mark.parametrize("how", ["ctrl-c to the group", "sigterm to the launcher", "sigkill of the launcher"])
+def test_one_signal_stops_the_launcher_and_everything_it_started(tmp_path, how):
+    process, ports = start(tmp_path, [sys.executable, "-m", "borrower_help.launcher", "run"])
+    pids = launcher_pids(process)
+    assert len(pids) >= 5  # launcher, Rasa, actions, console (+ workers), page, worker
+    if how == "ctrl-c to the group":
+        os.killpg(process.pid, signal.SIGINT)
+    elif how == "sigterm to the launcher":
+        process.send_signal(signal.SIGTERM)
+    else:
+        process.kill()
+    assert everything_stopped(process, ports, pids), f"left running after {how}"
+    process.wait(timeout=30)
+
+
+def test_ctrl_c_stops_make_run(tmp_path):
+    process, ports = start(tmp_path, ["make", "--no-print-directory", "run"])
+    pids = launcher_pids(process)
+    os.killpg(process.pid, signal.SIGINT)
+    assert everything_stopped(process, ports, pids), "make run left processes running"
+    process.wait(timeout=30)
