@@ -23,6 +23,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 import sqlalchemy as sa
 import yaml
 
+from borrower_help import catalogue
 from borrower_help.reporting import model, queries
 from borrower_help.reporting.model import ABANDONED, HANDED_OFF, LOW_CONFIDENCE, OUTCOMES, SOLVED_BY_BOT  # noqa: F401
 from borrower_help.storage import engine
@@ -342,22 +343,9 @@ def count_waiting(filters: QueueFilters, url: Optional[str] = None) -> int:
                                   .where(*filters.conditions())).scalar_one()
 
 
-_PROBLEMS: Dict[str, Any] = {}
-
-
 def ticket_problems() -> List[str]:
-    """The problems a ticket can be about (the `problem` slot's values), read
-    again when a domain file changed."""
-    stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in DOMAIN.glob("*.yml")))
-    if _PROBLEMS.get("stamp") != stamp:
-        found = set()
-        for path in DOMAIN.glob("*.yml"):
-            slots = (yaml.safe_load(path.read_text()) or {}).get("slots") or {}
-            for mapping in (slots.get("problem") or {}).get("mappings") or []:
-                if mapping.get("value"):
-                    found.add(mapping["value"])
-        _PROBLEMS.update(stamp=stamp, problems=sorted(found))
-    return list(_PROBLEMS["problems"])
+    """The problems a ticket can be about: the catalogue's names."""
+    return sorted({p.name for p in catalogue.PROBLEMS.values() if p.name})
 
 
 def tickets_of(conversation_id: str, url: Optional[str] = None) -> List[Dict[str, Any]]:
