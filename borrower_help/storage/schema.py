@@ -23,6 +23,11 @@ tickets = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("resolved_at", sa.DateTime(timezone=True)),
+    # Deadlines (borrower_help/sla.py, migration 0004): an agent's first
+    # reply by first_response_due; a complaint resolved by resolution_due.
+    sa.Column("first_response_due", sa.DateTime(timezone=True)),
+    sa.Column("first_response_at", sa.DateTime(timezone=True)),
+    sa.Column("resolution_due", sa.DateTime(timezone=True)),
 )
 
 # A borrower's 1-5 rating of the bot (a flow ended solved) or of an agent.
@@ -206,3 +211,52 @@ sa.Index("ix_events_sender_type_timestamp", events.c.sender_id, events.c.type_na
 # Read by the console's Numbers page for the last 30 days.
 sa.Index("ix_tickets_created_at", tickets.c.created_at)
 sa.Index("ix_ratings_created_at", ratings.c.created_at)
+
+
+# Borrowers' data rights (migration 0004; borrower_help/storage/erasure.py,
+# borrower_help/retention.py, borrower_help/audit.py). Kept here, beside the
+# data they are about, not in the console's database: the erasure, the purge
+# and the HTTP endpoint write their records in the same transaction as the
+# deletion they record, from processes without Django (worker, command line).
+
+# Who did what to which object, when: sign-ins, views, searches (masked),
+# exports, labels, takes, replies, resolutions, hand-overs, holds, erasures.
+# Never message content. Append-only: no code path updates or deletes a
+# row, except that an erasure or a purge replaces the ids of what it removed
+# by their digest (erasure.digest), so the trail keeps the act, not the id.
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(150), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("object_type", sa.String(16), nullable=False),
+    sa.Column("object_id", sa.String(255)),
+    sa.Column("detail", sa.String(255), nullable=False),
+)
+sa.Index("ix_audit_log_at", audit_log.c.at, audit_log.c.id)
+sa.Index("ix_audit_log_action_at", audit_log.c.action, audit_log.c.at)
+sa.Index("ix_audit_log_actor_at", audit_log.c.actor, audit_log.c.at)
+sa.Index("ix_audit_log_object_id", audit_log.c.object_id)
+
+# One row per erasure: who, when, through what, and which conversations and
+# tickets, as digests (erasure.digest), with how many rows each table lost.
+erasures = sa.Table(
+    "erasures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("actor", sa.String(150), nullable=False),
+    sa.Column("via", sa.String(16), nullable=False),  # console, api, cli
+    sa.Column("conversations", sa.Text, nullable=False),  # JSON list of digests
+    sa.Column("tickets", sa.Text, nullable=False),  # JSON list of digests
+    sa.Column("removed", sa.Text, nullable=False),  # JSON: table -> rows
+)
+
+# Conversations a lead put on legal hold: never purged, never erased, until cleared.
+legal_holds = sa.Table(
+    "legal_holds", metadata,
+    sa.Column("conversation_id", sa.String(255), primary_key=True),
+    sa.Column("set_by", sa.String(150), nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reason", sa.String(255), nullable=False),  # masked
+)
