@@ -29,7 +29,7 @@ from borrower_help.reporting.model import ABANDONED, HANDED_OFF, LOW_CONFIDENCE,
 from borrower_help.storage import engine
 from borrower_help.storage.schema import events as events_table
 from borrower_help.storage.schema import ratings, tickets
-from borrower_help.storage.tickets import WAITING, as_ticket, priority_order
+from borrower_help.storage.tickets import WAITING, as_ticket, queue_order
 
 DOMAIN = pathlib.Path(__file__).resolve().parents[1] / "domain"
 DIALOGUE_FAILURES = model.DIALOGUE_FAILURES
@@ -330,9 +330,9 @@ class QueueFilters:
 
 def waiting_tickets(filters: QueueFilters, offset: int = 0, limit: int = 50,
                     url: Optional[str] = None) -> List[Dict[str, Any]]:
-    """Open and assigned tickets, urgent first, then whoever has waited longest."""
+    """Open and assigned tickets: overdue first, then urgent, then whoever has waited longest."""
     query = (sa.select(tickets).where(*filters.conditions())
-             .order_by(priority_order(), tickets.c.created_at, tickets.c.id).offset(offset).limit(limit))
+             .order_by(*queue_order(datetime.now(timezone.utc))).offset(offset).limit(limit))
     with engine(url).connect() as connection:
         return [as_ticket(row) for row in connection.execute(query).mappings()]
 

@@ -237,6 +237,14 @@ def erase(identifier: Text, actor: Text, via: Text, forget: Optional[Forget] = N
                   assistant, int(tombstone))
 
 
+def existing_failure_keys(keys: Sequence[Text], url: Optional[Text] = None) -> set:
+    """Those of `keys` (reporting.model.failure_key) that some stored
+    conversation still has: review labels of the others are orphans."""
+    with storage.engine(url).connect() as connection:
+        return set(connection.execute(sa.select(report_failure_groups.c.key)
+                                      .where(report_failure_groups.c.key.in_(list(keys)))).scalars())
+
+
 def tombstones(offset: int = 0, limit: int = 50, url: Optional[Text] = None) -> List[Dict[Text, object]]:
     query = sa.select(erasures).order_by(erasures.c.id.desc()).offset(offset).limit(limit)
     with storage.engine(url).connect() as connection:

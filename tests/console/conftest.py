@@ -32,14 +32,14 @@ def make_user(role: str, name: str = "") -> User:
 
 
 @pytest.fixture
-def agent_client() -> Client:
+def agent_client(database) -> Client:  # signing in is audited, in the test's database
     client = Client()
     client.force_login(make_user(AGENT, "Mei"))
     return client
 
 
 @pytest.fixture
-def lead_client() -> Client:
+def lead_client(database) -> Client:
     client = Client()
     client.force_login(make_user(LEAD, "Lan"))
     return client
