@@ -241,6 +241,23 @@ def answer_values(settings: LenderSettings, language: Text, due_soon: bool = Fal
     }
 
 
+PRIVACY_LINE = {
+    "en": "We keep this conversation for {days} days after your last message. Privacy notice: {url}",
+    "zh": "本对话在您最后一条消息后保留{days}天。隐私政策：{url}",
+}
+PRIVACY_LINE_WITHOUT_URL = {
+    "en": "We keep this conversation for {days} days after your last message.",
+    "zh": "本对话在您最后一条消息后保留{days}天。",
+}
+
+
+def privacy_line(settings: LenderSettings, language: Text) -> Text:
+    """The one line the bot's first message in a conversation ends with
+    (PIPL Art. 17): how long it is kept, and where the privacy notice is."""
+    lines = PRIVACY_LINE if settings.privacy_notice_url else PRIVACY_LINE_WITHOUT_URL
+    return lines.get(language, lines["en"]).format(days=settings.retention_days, url=settings.privacy_notice_url)
+
+
 def settings_path() -> pathlib.Path:
     return pathlib.Path(os.environ.get("LENDER_SETTINGS") or ROOT / "lender.yml")
 
