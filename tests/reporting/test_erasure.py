@@ -171,3 +171,27 @@ def test_the_purge_never_reads_every_conversation_into_memory(any_database, monk
     monkeypatch.setattr(retention, "_candidates", counted)
     assert retention.purge(now=now, days=180, batch=2, url=url).conversations == 5
     assert max(seen) <= 2
+
+
+def test_the_scheduled_purge_logs_counts_only_and_the_command_line_works(database, monkeypatch, caplog, capsys):
+    url = database
+    old = time.time() - 400 * DAY
+    save_masked(url, "w-ancient", [user(f"ancient {SECRET_WORDS}", "greet")], started=old)
+    save_masked(url, "w-today", [user("today", "greet")], started=time.time())
+    reference = TicketStore(url).create("w-today", "request_human", "normal", "en", None, {}, "x")["reference"]
+    catch_up(url)
+    assert retention.main(["purge", "--dry-run"]) == 0
+    assert "would remove 1 conversation(s)" in capsys.readouterr().out
+    with caplog.at_level("INFO", logger="borrower_help.retention"):
+        retention.run_scheduled()
+    assert "Retention purge removed 1 conversation(s) in 1 batch(es): events 1" in caplog.text
+    assert "w-ancient" not in caplog.text and "ancient" not in caplog.text.replace("w-ancient", "")
+    monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")  # no assistant running: nothing to forget
+    assert retention.main(["hold", "w-today", "--by", "lan", "--reason", "order 9"]) == 0
+    assert retention.main(["erase", reference, "--by", "lan"]) == 1
+    assert "legal hold" in capsys.readouterr().err
+    assert retention.main(["release", "w-today", "--by", "lan"]) == 0
+    assert retention.main(["erase", reference, "--by", "lan"]) == 0
+    assert "assistant not running" in capsys.readouterr().out
+    assert traces(url, ["w-today", reference]) == {}
+    assert retention.main(["erase", "BH-NOPE00"]) == 1
