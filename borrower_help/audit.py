@@ -137,8 +137,13 @@ def csv_lines(rows: Iterator[Dict[Text, Any]]) -> Iterator[Text]:
         yield line([_spreadsheet_safe(str(cell)) for cell in cells])
 
 
+# As the console's exports (support_console/web/views/transcripts.py): a
+# spreadsheet runs a cell starting with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
 def _spreadsheet_safe(cell: Text) -> Text:
-    return "'" + cell if cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")) else cell
+    return "'" + cell if cell.lstrip(" ").startswith(_FORMULA_STARTS) else cell
 
 
 def _aware(found: Dict[Text, Any]) -> Dict[Text, Any]:
