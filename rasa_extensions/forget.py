@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional, Text
 
 import sqlalchemy as sa
 from rasa import server as rasa_server
+from rasa.core.lock_store import LockStore
 from sanic import Sanic, response
 from sanic.request import Request
 
@@ -32,15 +33,21 @@ def _delete_events(conversation_id: Text, before: float) -> int:
             sa.or_(events.c.timestamp <= before, events.c.timestamp.is_(None)))).rowcount
 
 
+async def forget_conversation(lock_store: LockStore, conversation_id: Text) -> int:
+    """Wait for the conversation's turn in progress, then delete its events
+    while no other turn can start; the lock's queue goes with the lock."""
+    async with lock_store.lock(conversation_id):
+        removed = await asyncio.to_thread(_delete_events, conversation_id, time.time())
+    logger.info("Forgot conversation %s (%d events) for an erasure", conversation_id, removed)
+    return removed
+
+
 def add_route(app: Sanic, auth_token: Optional[Text]) -> None:
     @app.delete("/conversations/<conversation_id:path>/tracker")
     @rasa_server.requires_auth(app, auth_token)
     @rasa_server.ensure_loaded_agent(app)
     async def forget(request: Request, conversation_id: Text) -> Any:
-        agent = request.app.ctx.agent
-        async with agent.lock_store.lock(conversation_id):
-            removed = await asyncio.to_thread(_delete_events, conversation_id, time.time())
-        logger.info("Forgot conversation %s (%d events) for an erasure", conversation_id, removed)
+        removed = await forget_conversation(request.app.ctx.agent.lock_store, conversation_id)
         return response.json({"conversation_id": conversation_id, "events_removed": removed})
 
 
