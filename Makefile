@@ -26,7 +26,7 @@ PYTHON310 = $(shell scripts/find-python310.sh)
 
 TRAINING_INPUTS := config.yml $(shell find domain data rasa_extensions/components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help setup train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-kubernetes test-lint validate eval eval-conversations bench-nlu bench-load bench-never-silent clean
+.PHONY: help setup train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-kubernetes test-lint validate eval eval-conversations bench-nlu bench-load bench-never-silent bench-console clean
 
 help:
 	@echo "make run       set up, train if the data changed, start the assistant (demo page on localhost:8080)"
@@ -106,7 +106,7 @@ test-lint: $(BIN)/.installed
 	$(BIN)/mypy
 
 test-unit: $(BIN)/.installed $(CHARTS)
-	$(BIN)/pytest tests/core tests/actions tests/rasa_extensions tests/scripts tests/bench tests/deploy tests/console tests/launcher -q
+	$(BIN)/pytest tests/core tests/actions tests/rasa_extensions tests/scripts tests/bench tests/deploy tests/console tests/reporting tests/launcher -q
 
 test-stories: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/ \
@@ -173,6 +173,12 @@ bench-nlu: $(MODEL)
 
 bench-load: $(MODEL)
 	$(BIN)/python bench/load.py
+
+# The support console at a lender's size: N synthetic conversations (from the
+# real ones in bench/fixtures/) in a fresh SQLite file or DB=postgresql
+# database; pages, exports, rebuild and lag timed (docs/benchmarks.md).
+bench-console: $(BIN)/.installed $(CHARTS)
+	$(BIN)/python bench/console.py --conversations $(or $(N),10000) --database $(or $(DB),sqlite)
 
 # The "never silent" property test of `make test-http` at a larger size
 # (1000 random conversations); NEVER_SILENT_SEED=... for other conversations.

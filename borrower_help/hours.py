@@ -1,5 +1,6 @@
 """Whether agents are at work now, and when they are next, in the lender's
-time zone (support hours and holidays from lender.yml).
+time zone (weekly hours from lender.yml; public holidays, make-up working
+days and lender.yml's overrides from borrower_help/work_calendar.py).
 
 The clock is `now()`: the real time, or BORROWER_HELP_NOW (an ISO 8601 time
 with its offset) so that tests and demos can stand at a chosen minute.
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional, Text
 
 from borrower_help.lender import LenderSettings
+from borrower_help.work_calendar import hours_on
 
 # Holidays and closed days may add up; beyond this the bot does not promise a time.
 LOOK_AHEAD_DAYS = 60
@@ -27,8 +29,8 @@ def now() -> datetime:
 def is_open(moment: datetime, settings: LenderSettings) -> bool:
     """Open from the opening minute, closed from the closing minute."""
     local = moment.astimezone(settings.time_zone)
-    hours = settings.support_hours.get(local.weekday())
-    if hours is None or local.date() in settings.holidays:
+    hours = hours_on(local.date(), settings)
+    if hours is None:
         return False
     opening, closing = hours
     return opening <= local.time() < closing
@@ -39,8 +41,8 @@ def next_opening(moment: datetime, settings: LenderSettings) -> Optional[datetim
     local = moment.astimezone(settings.time_zone)
     for offset in range(LOOK_AHEAD_DAYS + 1):
         day = local.date() + timedelta(days=offset)
-        hours = settings.support_hours.get(day.weekday())
-        if hours is None or day in settings.holidays:
+        hours = hours_on(day, settings)
+        if hours is None:
             continue
         opening = datetime.combine(day, hours[0], tzinfo=settings.time_zone)
         if opening > local:

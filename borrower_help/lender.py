@@ -1,7 +1,9 @@
-"""The lender's settings (lender.yml): brand, hotline, support hours and
-holidays, app menu paths, repayment channels. Read and checked here; the
-answers get them when they are rendered (rasa_extensions/lender_nlg.py), so
-changing the file changes the answers without retraining.
+"""The lender's settings (lender.yml): brand, hotline, support hours, the
+public-holiday calendar and its overrides, app menu paths, repayment
+channels, how long conversations are kept and where the privacy notice is,
+response deadlines (SLA) and agents' canned replies. Read and checked here;
+the answers get them when they are rendered (rasa_extensions/lender_nlg.py),
+so changing the file changes the answers without retraining.
 
     python -m borrower_help.lender --check   # what `make run` runs first
 """
@@ -40,6 +42,11 @@ DUE_NOTE = {
     "en": "It's due very soon, so use one of the first ways below: they show as paid within minutes.\n",
     "zh": "快到期了，请用下面排在前面的方式还款，几分钟内就会显示已还。\n",
 }
+# Public holidays and make-up working days (调休) from a maintained package
+# (borrower_help/work_calendar.py), or none: only `holidays`/`working_days`.
+CALENDARS = ("mainland_china", "none")
+DEFAULT_FIRST_RESPONSE_MINUTES = {"high": 10, "normal": 120}
+DEFAULT_COMPLAINT_RESOLUTION_DAYS = 15  # the regulator's deadline for a simple complaint
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
 
 
@@ -56,6 +63,14 @@ class LenderSettings:
     holidays: frozenset
     menu_paths: Dict[Text, Dict[Text, Text]]
     repayment_channels: Tuple[Text, ...]
+    calendar: Text = "none"
+    working_days: frozenset = frozenset()  # extra working days (a 调休 the calendar does not know yet)
+    make_up_day_hours: Optional[Tuple[time, time]] = None  # hours of a make-up working day
+    retention_days: int = 180
+    privacy_notice_url: Text = ""
+    first_response_minutes: Tuple[Tuple[Text, int], ...] = tuple(DEFAULT_FIRST_RESPONSE_MINUTES.items())
+    complaint_resolution_days: int = DEFAULT_COMPLAINT_RESOLUTION_DAYS
+    canned_replies: Tuple["CannedReply", ...] = ()
 
     def channels(self, language: Text, without_sms_only: bool = False, fastest_first: bool = False) -> List[Text]:
         index = 1 if language == "zh" else 0
@@ -63,6 +78,59 @@ class LenderSettings:
         if fastest_first:  # stable: the lender's order within each speed
             chosen.sort(key=lambda c: c not in POSTS_AT_ONCE)
         return [str(CHANNELS[c][index]) for c in chosen]
+
+
+@dataclass(frozen=True)
+class CannedReply:
+    """An agent's ready answer, in both languages (inserted into the reply
+    box in the conversation's language, editable before sending)."""
+    name: Text
+    text: Dict[Text, Text]
+
+
+def _dates(name: Text, values: Any, errors: List[Text]) -> frozenset:
+    found = set()
+    for value in values or []:
+        try:
+            found.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        except ValueError:
+            errors.append(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+    return frozenset(found)
+
+
+def _whole_number(name: Text, value: Any, low: int, high: int, errors: List[Text]) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        errors.append(f"{name}: {value!r} is not a whole number from {low} to {high}")
+        return low
+    return value
+
+
+def _sla(raw: Any, errors: List[Text]) -> Tuple[Dict[Text, int], int]:
+    from borrower_help.catalogue import PRIORITIES
+
+    raw = raw if isinstance(raw, dict) else {}
+    minutes_raw = raw.get("first_response_minutes") or DEFAULT_FIRST_RESPONSE_MINUTES
+    if not isinstance(minutes_raw, dict) or set(minutes_raw) != set(PRIORITIES):
+        errors.append(f"sla.first_response_minutes: needs minutes for each of {', '.join(PRIORITIES)}")
+        minutes_raw = DEFAULT_FIRST_RESPONSE_MINUTES
+    minutes = {p: _whole_number(f"sla.first_response_minutes.{p}", minutes_raw[p], 1, 7 * 24 * 60, errors)
+               for p in PRIORITIES}
+    days = _whole_number("sla.complaint_resolution_days",
+                         raw.get("complaint_resolution_days", DEFAULT_COMPLAINT_RESOLUTION_DAYS), 1, 365, errors)
+    return minutes, days
+
+
+def _canned(raw: Any, errors: List[Text]) -> Tuple[CannedReply, ...]:
+    replies = []
+    for index, item in enumerate(raw or []):
+        name = str((item or {}).get("name") or "").strip() if isinstance(item, dict) else ""
+        if not name:
+            errors.append(f"canned_replies[{index}]: needs a name")
+            continue
+        text = _text_per_language(f"canned_replies[{index}] ({name})", item, errors)
+        if text:
+            replies.append(CannedReply(name, text))
+    return tuple(replies)
 
 
 def _hours(day: Text, value: Any, errors: List[Text]) -> Optional[Tuple[time, time]]:
@@ -95,7 +163,8 @@ def parse(raw: Any, source: Text = "lender.yml") -> LenderSettings:
         raise SettingsError(f"{source}: expected the settings as a mapping of names to values")
     errors: List[Text] = []
     unknown = set(raw) - {"brand", "hotline", "time_zone", "support_hours", "holidays", "menu_paths",
-                          "repayment_channels"}
+                          "repayment_channels", "calendar", "working_days", "make_up_day_hours",
+                          "retention_days", "privacy_notice_url", "sla", "canned_replies"}
     if unknown:
         errors.append(f"unknown setting(s): {', '.join(sorted(unknown))}")
     brand = _text_per_language("brand", raw.get("brand"), errors)
@@ -118,12 +187,21 @@ def parse(raw: Any, source: Text = "lender.yml") -> LenderSettings:
             hours[index] = opening
     if not hours and not any(e.startswith("support_hours") for e in errors):
         errors.append("support_hours: at least one day must have hours")
-    holidays = set()
-    for value in raw.get("holidays") or []:
-        try:
-            holidays.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
-        except ValueError:
-            errors.append(f"holidays: {value!r} is not a date (YYYY-MM-DD)")
+    holidays = _dates("holidays", raw.get("holidays"), errors)
+    working_days = _dates("working_days", raw.get("working_days"), errors)
+    if holidays & working_days:
+        errors.append(f"holidays and working_days both list {', '.join(sorted(map(str, holidays & working_days)))}")
+    calendar = str(raw.get("calendar") or "none")
+    if calendar not in CALENDARS:
+        errors.append(f"calendar: {calendar!r}; known: {', '.join(CALENDARS)}")
+    make_up = raw.get("make_up_day_hours")
+    make_up_hours = _hours("make_up_day_hours", make_up, errors) if make_up is not None else hours.get(0)
+    retention = _whole_number("retention_days", raw.get("retention_days", 180), 1, 36500, errors)
+    notice = str(raw.get("privacy_notice_url") or "").strip()
+    if notice and not re.fullmatch(r"https?://[^\s<>\"']+", notice):
+        errors.append(f"privacy_notice_url: {notice!r} is not an http(s) address")
+    first_response, resolution_days = _sla(raw.get("sla"), errors)
+    canned = _canned(raw.get("canned_replies"), errors)
     menu_raw = raw.get("menu_paths") or {}
     menu = {name: _text_per_language(f"menu_paths.{name}", (menu_raw or {}).get(name), errors)
             for name in MENU_PATHS}
@@ -137,7 +215,8 @@ def parse(raw: Any, source: Text = "lender.yml") -> LenderSettings:
                       "(a borrower whose number changed could not repay)")
     if errors:
         raise SettingsError(f"{source} is not valid:\n- " + "\n- ".join(errors))
-    return LenderSettings(brand, hotline, zone, hours, frozenset(holidays), menu, tuple(channels))
+    return LenderSettings(brand, hotline, zone, hours, holidays, menu, tuple(channels), calendar, working_days,
+                          make_up_hours, retention, notice, tuple(first_response.items()), resolution_days, canned)
 
 
 def _numbered(lines: List[Text]) -> Text:
@@ -160,6 +239,23 @@ def answer_values(settings: LenderSettings, language: Text, due_soon: bool = Fal
         "lender_repayment_channels_without_sms": _numbered(
             settings.channels(language, without_sms_only=True, fastest_first=due_soon)),
     }
+
+
+PRIVACY_LINE = {
+    "en": "We keep this conversation for {days} days after your last message. Privacy notice: {url}",
+    "zh": "本对话在您最后一条消息后保留{days}天。隐私政策：{url}",
+}
+PRIVACY_LINE_WITHOUT_URL = {
+    "en": "We keep this conversation for {days} days after your last message.",
+    "zh": "本对话在您最后一条消息后保留{days}天。",
+}
+
+
+def privacy_line(settings: LenderSettings, language: Text) -> Text:
+    """The one line the bot's first message in a conversation ends with
+    (PIPL Art. 17): how long it is kept, and where the privacy notice is."""
+    lines = PRIVACY_LINE if settings.privacy_notice_url else PRIVACY_LINE_WITHOUT_URL
+    return lines.get(language, lines["en"]).format(days=settings.retention_days, url=settings.privacy_notice_url)
 
 
 def settings_path() -> pathlib.Path:
@@ -201,6 +297,14 @@ def main(argv: Optional[List[Text]] = None) -> int:
         print(f"Lender settings: {error}", file=sys.stderr)
         return 1
     print(f"Lender settings OK: {settings_path()} ({settings.brand['en']})")
+    from borrower_help import work_calendar
+
+    this_year = date.today().year
+    for year in work_calendar.unknown_years(settings, (this_year, this_year + 1)):
+        print(f"Warning: the public-holiday calendar ({work_calendar.describe(settings)}) does not know {year} "
+              f"yet: until it does, {year} has only the weekly hours and lender.yml's holidays/working_days. "
+              f"Upgrade chinesecalendar when the State Council's notice is out, or list {year}'s days there.",
+              file=sys.stderr)
     return 0
 
 

@@ -4,7 +4,14 @@
     python -m borrower_help.worker
 
 - the helpdesk outbox: queued tickets posted to the lender's helpdesk
-  (borrower_help.helpdesk), every few seconds.
+  (borrower_help.helpdesk), every few seconds;
+- the reporting catch-up: the console's reporting tables brought up to date
+  with the events written since the last run (borrower_help.reporting),
+  every second, so a message is in the console's lists and search within
+  about two seconds of being answered;
+- the retention purge: conversations past lender.yml's retention_days
+  deleted in batches (borrower_help.retention), at start and every hour
+  (cheap when nothing is due: one indexed query).
 """
 import logging
 import signal
@@ -12,14 +19,17 @@ import sys
 import time
 from typing import Callable, List, Tuple
 
-from borrower_help import helpdesk, log_masking
+from borrower_help import helpdesk, log_masking, reporting, retention
 
 logger = logging.getLogger("borrower_help.worker")
 Job = Tuple[str, float, Callable[[], object]]  # name, every (seconds), what
+RETENTION_EVERY_SECONDS = 3600.0
 
 
 def jobs() -> List[Job]:
-    return [("helpdesk outbox", 3.0, helpdesk.deliver_due)]
+    return [("helpdesk outbox", 3.0, helpdesk.deliver_due),
+            ("reporting catch-up", 1.0, reporting.catch_up),
+            ("retention purge", RETENTION_EVERY_SECONDS, retention.run_scheduled)]
 
 
 def run(stop_after: float = float("inf")) -> None:
@@ -36,7 +46,7 @@ def run(stop_after: float = float("inf")) -> None:
                 except Exception:  # one failing job must not stop the others
                     logger.exception("%s failed; trying again in %.0f s", name, every)
                 due[name] = now + every
-        time.sleep(0.5)
+        time.sleep(0.25)
 
 
 def main() -> int:

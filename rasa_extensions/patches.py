@@ -24,13 +24,19 @@ changed underneath.
    read from it (the page's language, the answer): Rasa's
    RegexMessageHandler, the graph's last NLU step, replaces every entity of a
    payload message with the payload's own.
-6. Stored events find their class by name in a dictionary
+6. The HTTP API can forget a conversation that is being erased
+   (forget.py: `DELETE /conversations/<id>/tracker`, under the
+   conversation's lock), added to the app Rasa creates.
+7. The bot's first message in a conversation says how long it is kept and
+   where the privacy notice is (lender_nlg.py, with the lender's settings).
+8. Stored events find their class by name in a dictionary
    (event_types.py) instead of a walk over every Event subclass per event.
 """
 import logging
 
 import rasa
 import rasa.core.agent
+import rasa.server
 from rasa.core.actions.action import RemoteAction
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
@@ -40,6 +46,7 @@ from rasa.shared.nlu.constants import ENTITIES
 
 from rasa_extensions import event_types
 from rasa_extensions.action_validation import validate_action_result
+from rasa_extensions.forget import with_forget_route
 from rasa_extensions.lender_nlg import with_lender_settings
 from rasa_extensions.stores.durable_tracker_store import StrictTrackerStore
 from rasa_extensions.turn_guard import guarded
@@ -67,9 +74,10 @@ def install(version: str = rasa.__version__) -> None:
         MessageProcessor._run_prediction_loop = guarded(MessageProcessor._run_prediction_loop)
         TemplatedNaturalLanguageGenerator.generate = with_lender_settings(TemplatedNaturalLanguageGenerator.generate)
         RegexMessageHandler.process = keeping_inspection(RegexMessageHandler.process)
+        rasa.server.create_app = with_forget_route(rasa.server.create_app)
         _wrapped = True
     logger.debug("Rasa patches installed: action-response validation, strict tracker store, turn guard, "
-                 "lender settings in responses, event classes by name")
+                 "lender settings in responses, forgetting erased conversations, event classes by name")
 
 
 def keeping_inspection(process):

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import requests
 
+from borrower_help import agent_messages
 from borrower_help.api_token import authorization_header
 
 # Under gunicorn's worker timeout (launcher: 60 s): a call that hangs fails
@@ -56,6 +57,16 @@ class RasaApi:
             "POST", f"{self._conversation(conversation_id)}/tracker/events",
             params={"output_channel": "latest", "execute_side_effects": "true"},
             json={"event": "bot", "text": text, "metadata": {"source": "agent", "agent": agent}},
+        ).json()
+
+    def agent_joined(self, conversation_id: str, agent: str, language: str) -> Dict[str, Any]:
+        """The bot tells the borrower, in their language, that a person has
+        joined (pushed live to the widget like a reply; kept in the tracker)."""
+        return self._call(
+            "POST", f"{self._conversation(conversation_id)}/tracker/events",
+            params={"output_channel": "latest", "execute_side_effects": "true"},
+            json={"event": "bot", "text": agent_messages.joined(agent, language),
+                  "metadata": {"source": "bot", "agent_joined": agent}},
         ).json()
 
     def resume(self, conversation_id: str) -> List[Dict[str, Any]]:

@@ -1,32 +1,38 @@
-"""What the console reads: conversations from the tracker store's `events`
-table and tickets from the ticket store, both through SQLAlchemy, so the
-console works on the default SQLite file and on PostgreSQL alike, and keeps
-working while a Rasa server is down (it never asks Rasa for transcripts).
+"""What the console reads.
 
-Everything here was masked before it was stored (stores/masked_tracker_store.py);
-nothing here unmasks.
+- Lists, search, counts, bot failures and the numbers: the reporting tables
+  (borrower_help/reporting), kept up to date from `events` by the worker's
+  catch-up and queried page by page in SQL (borrower_help.reporting.queries).
+- One conversation, turn by turn: its own events, straight from `events`
+  (the source of truth), its outcome worked out from them by the same model
+  the catch-up uses, so a conversation is complete the moment it is stored.
+- Tickets: the ticket store.
+
+Everything works on the default SQLite file and on PostgreSQL alike, and
+keeps working while a Rasa server is down (it never asks Rasa for
+transcripts). Everything here was masked before it was stored
+(stores/masked_tracker_store.py); nothing here unmasks.
 """
 import json
 import pathlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import sqlalchemy as sa
 import yaml
 
+from borrower_help import catalogue
+from borrower_help.reporting import model, queries
+from borrower_help.reporting.model import ABANDONED, HANDED_OFF, LOW_CONFIDENCE, OUTCOMES, SOLVED_BY_BOT  # noqa: F401
 from borrower_help.storage import engine
 from borrower_help.storage.schema import events as events_table
-from borrower_help.storage.schema import ratings
+from borrower_help.storage.schema import ratings, tickets
+from borrower_help.storage.tickets import WAITING, as_ticket, queue_order
 
 DOMAIN = pathlib.Path(__file__).resolve().parents[1] / "domain"
-# Below this NLU confidence a message counts as a possible failure even when
-# it was not sent to the fallback (FallbackClassifier is at 0.4).
-LOW_CONFIDENCE = 0.6
-SOLVED_BY_BOT, HANDED_OFF, ABANDONED = "solved by bot", "handed off", "abandoned"
-OUTCOMES = (SOLVED_BY_BOT, HANDED_OFF, ABANDONED)
-
+DIALOGUE_FAILURES = model.DIALOGUE_FAILURES
 
 
 @dataclass
@@ -44,10 +50,40 @@ class Turn:
     custom: Optional[Dict[str, Any]] = None  # a payload for the widget (e.g. the handoff)
 
 
+def _when(timestamp: Optional[float]) -> datetime:
+    return datetime.fromtimestamp(timestamp or 0, tz=timezone.utc)
+
+
+@dataclass
+class Listed:
+    """A conversation as the lists show it: its report_conversations row."""
+    id: str
+    started: datetime
+    last: datetime
+    language: str
+    outcome: str
+    user_turns_count: int
+    intents: List[str]
+    first_message: str
+    ticket: Optional[str] = None
+    rating: Optional[int] = None
+    problem: Optional[str] = None
+    channel: Optional[str] = None
+
+    @classmethod
+    def from_row(cls, row: Dict[str, Any]) -> "Listed":
+        return cls(id=row["conversation_id"], started=_when(row["started"]), last=_when(row["last_activity"]),
+                   language=row["language"], outcome=row["outcome"], user_turns_count=row["user_turns"],
+                   intents=[i for i in (row["intents"] or "").split(",") if i], first_message=row["first_message"],
+                   ticket=row["ticket"], rating=row["rating"], problem=row["problem"], channel=row["channel"])
+
+
 @dataclass
 class Conversation:
+    """A whole conversation: its turns, and its summary from the same events."""
     id: str
     turns: List[Turn]
+    summary: model.Summary
 
     @property
     def started(self) -> datetime:
@@ -63,36 +99,23 @@ class Conversation:
 
     @property
     def language(self) -> str:
-        values = [t.value for t in self.turns if t.kind == "slot" and t.name == "language" and t.value]
-        return values[-1] if values else "en"
+        return self.summary.language
 
     @property
     def intents(self) -> List[str]:
-        return sorted({t.intent for t in self.user_turns if t.intent})
+        return sorted(self.summary.intents)
 
     @property
     def outcome(self) -> str:
-        names = {t.name for t in self.turns if t.kind == "action"}
-        if "action_handoff" in names or any(t.kind == "pause" for t in self.turns):
-            return HANDED_OFF
-        if "action_close_solved" in names:
-            return SOLVED_BY_BOT
-        return ABANDONED
+        return self.summary.outcome
 
     @property
     def first_message(self) -> str:
-        for turn in self.user_turns:
-            if turn.text and not turn.text.startswith("/"):
-                return turn.text
-        return ""
-
-    def mentions(self, text: str) -> bool:
-        needle = text.casefold()
-        return any(needle in (t.text or "").casefold() for t in self.turns if t.kind in ("user", "bot", "agent"))
+        return self.summary.first_message
 
 
 def _turn(type_name: str, timestamp: float, data: Dict[str, Any]) -> Optional[Turn]:
-    when = datetime.fromtimestamp(timestamp or 0, tz=timezone.utc)
+    when = _when(timestamp)
     if type_name == "user":
         intent = (data.get("parse_data") or {}).get("intent") or {}
         return Turn("user", when, text=data.get("text"), intent=intent.get("name"),
@@ -113,43 +136,74 @@ def _turn(type_name: str, timestamp: float, data: Dict[str, Any]) -> Optional[Tu
     return None  # featurisation and bookkeeping events
 
 
-def _events_table(connection: sa.engine.Connection) -> Optional[sa.Table]:
-    if not sa.inspect(connection).has_table("events"):
-        return None  # Rasa creates it with the first conversation
-    return events_table
+def _has_events(connection: sa.engine.Connection) -> bool:
+    return sa.inspect(connection).has_table("events")
 
 
-def load_conversations(ids: Optional[Iterable[str]] = None, since: Optional[datetime] = None,
-                       until: Optional[datetime] = None, url: Optional[str] = None) -> List[Conversation]:
-    """Conversations (newest first); `since`/`until` bound their first event."""
+def _build(connection: sa.engine.Connection, ids: List[str]) -> Dict[str, Conversation]:
+    """Whole conversations from their events, tickets and ratings."""
+    rows: Dict[str, List[Any]] = defaultdict(list)
+    query = sa.select(events_table.c.id, events_table.c.sender_id, events_table.c.type_name,
+                      events_table.c.timestamp, events_table.c.action_name, events_table.c.data) \
+        .where(events_table.c.sender_id.in_(ids)).order_by(events_table.c.sender_id, events_table.c.id)
+    for row in connection.execute(query):
+        rows[row.sender_id].append(row)
+    extra_tickets: Dict[str, List[Tuple[str, Optional[str]]]] = defaultdict(list)
+    for row in connection.execute(sa.select(tickets.c.conversation_id, tickets.c.reference, tickets.c.problem)
+                                  .where(tickets.c.conversation_id.in_(ids)).order_by(tickets.c.id)):
+        extra_tickets[row.conversation_id].append((row.reference, row.problem))
+    extra_ratings: Dict[str, List[Tuple[int, str]]] = defaultdict(list)
+    for row in connection.execute(sa.select(ratings.c.conversation_id, ratings.c.score, ratings.c.source)
+                                  .where(ratings.c.conversation_id.in_(ids)).order_by(ratings.c.id)):
+        extra_ratings[row.conversation_id].append((row.score, row.source))
+    built = {}
+    for cid, found in rows.items():
+        turns, events = [], []
+        for row in found:
+            data = json.loads(row.data or "{}")
+            events.append(model.event_from(row.id, cid, row.type_name, row.timestamp, row.action_name, data))
+            turn = _turn(row.type_name, row.timestamp, data)
+            if turn:
+                turns.append(turn)
+        if turns:
+            summary, _ = model.summarise(cid, events, extra_tickets[cid], extra_ratings[cid])
+            built[cid] = Conversation(cid, turns, summary)
+    return built
+
+
+def load_conversations(ids: Optional[Iterable[str]] = None, url: Optional[str] = None) -> List[Conversation]:
+    """Whole conversations (the latest active first): those named, or every
+    one in the report (small databases and tests only: the pages use
+    queries, page by page)."""
     with engine(url).connect() as connection:
-        events = _events_table(connection)
-        if events is None:
+        if not _has_events(connection):
             return []
-        starts = sa.select(events.c.sender_id, sa.func.min(events.c.timestamp).label("started")) \
-            .group_by(events.c.sender_id)
-        if ids is not None:
-            starts = starts.where(events.c.sender_id.in_(list(ids)))
-        if since:
-            starts = starts.having(sa.func.min(events.c.timestamp) >= since.timestamp())
-        if until:
-            starts = starts.having(sa.func.min(events.c.timestamp) < until.timestamp())
-        chosen = [row.sender_id for row in connection.execute(starts)]
-        turns: Dict[str, List[Turn]] = defaultdict(list)
-        for start in range(0, len(chosen), 500):
-            query = sa.select(events.c.sender_id, events.c.type_name, events.c.timestamp, events.c.data) \
-                .where(events.c.sender_id.in_(chosen[start:start + 500])).order_by(events.c.id)
-            for row in connection.execute(query):
-                turn = _turn(row.type_name, row.timestamp, json.loads(row.data or "{}"))
-                if turn:
-                    turns[row.sender_id].append(turn)
-    conversations = [Conversation(cid, t) for cid, t in turns.items() if t]
-    return sorted(conversations, key=lambda c: c.last, reverse=True)
+    if ids is None:
+        ids = [row.id for chunk in queries.each_conversation(queries.Filters(), url=url) for row in
+               map(Listed.from_row, chunk)]
+    ids = list(ids)
+    built: Dict[str, Conversation] = {}
+    with engine(url).connect() as connection:
+        for start in range(0, len(ids), 500):
+            built.update(_build(connection, ids[start:start + 500]))
+    return sorted(built.values(), key=lambda c: c.last, reverse=True)
 
 
 def load_conversation(conversation_id: str, url: Optional[str] = None) -> Optional[Conversation]:
     found = load_conversations([conversation_id], url=url)
     return found[0] if found else None
+
+
+def whole_conversations(filters: "Filters", url: Optional[str] = None) -> Iterator[Conversation]:
+    """Every matching conversation, whole, the latest active first, read 200
+    at a time: exports of any size in flat memory."""
+    for chunk in queries.each_conversation(filters.query(), chunk=200, url=url):
+        ids = [row["conversation_id"] for row in chunk]
+        with engine(url).connect() as connection:
+            built = _build(connection, ids)
+        for cid in ids:
+            if cid in built:
+                yield built[cid]
 
 
 @dataclass
@@ -161,73 +215,52 @@ class Filters:
     since: Optional[date] = None
     until: Optional[date] = None  # inclusive
 
-    def apply(self, url: Optional[str] = None) -> List[Conversation]:
-        since = datetime.combine(self.since, datetime.min.time(), timezone.utc) if self.since else None
-        until = (datetime.combine(self.until, datetime.min.time(), timezone.utc) + timedelta(days=1)
-                 if self.until else None)
-        return [c for c in load_conversations(since=since, until=until, url=url)
-                if (not self.intent or self.intent in c.intents)
-                and (not self.outcome or c.outcome == self.outcome)
-                and (not self.language or c.language == self.language)
-                and (not self.text or c.mentions(self.text))]
+    def query(self) -> queries.Filters:
+        return queries.Filters(self.text, self.intent, self.outcome, self.language, self.since, self.until)
+
+    def page_at(self, offset: int, limit: int, url: Optional[str] = None) -> List[Listed]:
+        rows = queries.conversations(self.query(), offset=offset, limit=limit, url=url)
+        return [Listed.from_row(r) for r in rows]
+
+    def count(self, url: Optional[str] = None) -> int:
+        """How many match, counted up to queries.COUNT_CAP + 1."""
+        return queries.count_conversations(self.query(), url=url)
+
+    def apply(self, url: Optional[str] = None) -> List[Listed]:
+        """Every match (tests and small databases)."""
+        return [Listed.from_row(r) for chunk in queries.each_conversation(self.query(), url=url) for r in chunk]
 
 
-@dataclass
-class Failure:
-    text: str
-    count: int
-    language: str
-    guesses: List[Tuple[str, float]]  # the model's intent, and its confidence, per occurrence
-    conversations: List[str]
-    last_seen: datetime
+Failure = queries.FailureGroup
 
 
-def failures(url: Optional[str] = None) -> List[Failure]:
-    """Messages that went to the fallback or were understood with low
-    confidence, grouped by their text (case and spacing ignored), most
-    frequent first. Button payloads are not failures."""
-    grouped: Dict[str, List[Tuple[Turn, Conversation]]] = defaultdict(list)
-    for conversation in load_conversations(url=url):
-        for turn in conversation.user_turns:
-            if not turn.text or turn.text.startswith("/"):
-                continue
-            if turn.intent == "nlu_fallback" or (turn.confidence or 0) < LOW_CONFIDENCE:
-                grouped[" ".join(turn.text.casefold().split())].append((turn, conversation))
-    found = []
-    for items in grouped.values():
-        turns = [t for t, _ in items]
-        found.append(Failure(
-            text=turns[-1].text, count=len(items),
-            language=Counter(c.language for _, c in items).most_common(1)[0][0],
-            guesses=[(t.intent or "", t.confidence or 0.0) for t in turns],
-            conversations=sorted({c.id for _, c in items}),
-            last_seen=max(t.timestamp for t in turns)))
-    return sorted(found, key=lambda f: (-f.count, f.text))
+def failures(offset: int = 0, limit: int = 10_000, url: Optional[str] = None) -> List[Failure]:
+    """Typed messages that went to the fallback or were understood with
+    confidence below LOW_CONFIDENCE, grouped by their text (case and spacing
+    ignored), the most frequent first. Button payloads are not failures."""
+    return queries.failure_groups(offset, limit, url=url)
 
 
 def numbers(days: int = 30, url: Optional[str] = None) -> Dict[str, Any]:
-    """The figures of the "numbers" page, per language."""
+    """The figures of the "numbers" page, per language, from the daily
+    aggregates (whole UTC days, the first one the day `days` days ago)."""
     since = datetime.now(timezone.utc) - timedelta(days=days)
-    conversations = load_conversations(since=since, url=url)
-    per_day: Dict[str, Counter] = defaultdict(Counter)
-    outcomes: Dict[str, Counter] = defaultdict(Counter)
-    messages, fallbacks = Counter(), Counter()
-    for c in conversations:
-        per_day[c.started.date().isoformat()][c.language] += 1
-        outcomes[c.language][c.outcome] += 1
-        for turn in c.user_turns:
-            if turn.text and not turn.text.startswith("/"):
-                messages[c.language] += 1
-                fallbacks[c.language] += turn.intent == "nlu_fallback"
-    languages = sorted({c.language for c in conversations} | {"en", "zh"})
+    per_day: Dict[str, Dict[str, int]] = defaultdict(dict)
+    totals: Dict[str, Dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in queries.daily(since.date().isoformat(), url=url):
+        per_day[row["day"]][row["language"]] = row["conversations"]
+        for name in ("conversations", "solved", "handed_off", "abandoned", "messages", "fallbacks"):
+            totals[row["language"]][name] += row[name]
+    languages = sorted(set(totals) | {"en", "zh"})
+    days_seen = sorted(per_day)
     return {
-        "days": sorted(per_day),
-        "per_day": {lang: [per_day[d][lang] for d in sorted(per_day)] for lang in languages},
-        "solved_share": {lang: _share(outcomes[lang][SOLVED_BY_BOT], sum(outcomes[lang].values()))
-                         for lang in languages},
-        "outcomes": {lang: {o: outcomes[lang][o] for o in OUTCOMES} for lang in languages},
-        "fallback_rate": {lang: _share(fallbacks[lang], messages[lang]) for lang in languages},
-        "conversations": len(conversations),
+        "days": days_seen,
+        "per_day": {lang: [per_day[d].get(lang, 0) for d in days_seen] for lang in languages},
+        "solved_share": {lang: _share(totals[lang]["solved"], totals[lang]["conversations"]) for lang in languages},
+        "outcomes": {lang: {SOLVED_BY_BOT: totals[lang]["solved"], HANDED_OFF: totals[lang]["handed_off"],
+                            ABANDONED: totals[lang]["abandoned"]} for lang in languages},
+        "fallback_rate": {lang: _share(totals[lang]["fallbacks"], totals[lang]["messages"]) for lang in languages},
+        "conversations": sum(t["conversations"] for t in totals.values()),
     }
 
 
@@ -235,13 +268,19 @@ def _share(part: int, whole: int) -> Optional[float]:
     return round(part / whole, 3) if whole else None
 
 
+_INTENTS: Dict[str, Any] = {}
+
+
 def known_intents() -> List[str]:
-    """The intents of the assistant's domain (domain/*.yml)."""
-    found = set()
-    for path in DOMAIN.glob("*.yml"):
-        for intent in (yaml.safe_load(path.read_text()) or {}).get("intents") or []:
-            found.add(intent if isinstance(intent, str) else next(iter(intent)))
-    return sorted(found)
+    """The intents of the assistant's domain (domain/*.yml), read again when a file changed."""
+    stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in DOMAIN.glob("*.yml")))
+    if _INTENTS.get("stamp") != stamp:
+        found = set()
+        for path in DOMAIN.glob("*.yml"):
+            for intent in (yaml.safe_load(path.read_text()) or {}).get("intents") or []:
+                found.add(intent if isinstance(intent, str) else next(iter(intent)))
+        _INTENTS.update(stamp=stamp, intents=sorted(found))
+    return list(_INTENTS["intents"])
 
 
 def ratings_summary(since: datetime, url: Optional[str] = None) -> Dict[str, Dict[str, Dict[str, Any]]]:
@@ -255,3 +294,61 @@ def ratings_summary(since: datetime, url: Optional[str] = None) -> Dict[str, Dic
         for source, language, count, average in rows:
             summary[source][language] = {"count": count, "average": round(float(average), 2)}
     return dict(summary)
+
+
+def handoffs_by_reason(since: datetime, url: Optional[str] = None) -> Dict[str, Dict[str, int]]:
+    """Tickets created since `since`, per reason and language."""
+    with engine(url).connect() as connection:
+        rows = connection.execute(
+            sa.select(tickets.c.reason, tickets.c.language, sa.func.count())
+            .where(tickets.c.created_at >= since).group_by(tickets.c.reason, tickets.c.language))
+        found: Dict[str, Dict[str, int]] = defaultdict(dict)
+        for reason, language, count in rows:
+            found[reason][language] = count
+    return {reason: found[reason] for reason in sorted(found)}
+
+
+@dataclass
+class QueueFilters:
+    language: str = ""
+    priority: str = ""
+    problem: str = ""
+    assigned_to: str = ""  # "mine": the signed-in agent's tickets
+
+    def conditions(self) -> List[sa.sql.ColumnElement]:
+        found = [tickets.c.status.in_(WAITING)]
+        if self.language:
+            found.append(tickets.c.language == self.language)
+        if self.priority:
+            found.append(tickets.c.priority == self.priority)
+        if self.problem:
+            found.append(tickets.c.problem == self.problem)
+        if self.assigned_to:
+            found.append(tickets.c.assigned_to == self.assigned_to)
+        return found
+
+
+def waiting_tickets(filters: QueueFilters, offset: int = 0, limit: int = 50,
+                    url: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Open and assigned tickets: overdue first, then urgent, then whoever has waited longest."""
+    query = (sa.select(tickets).where(*filters.conditions())
+             .order_by(*queue_order(datetime.now(timezone.utc))).offset(offset).limit(limit))
+    with engine(url).connect() as connection:
+        return [as_ticket(row) for row in connection.execute(query).mappings()]
+
+
+def count_waiting(filters: QueueFilters, url: Optional[str] = None) -> int:
+    with engine(url).connect() as connection:
+        return connection.execute(sa.select(sa.func.count()).select_from(tickets)
+                                  .where(*filters.conditions())).scalar_one()
+
+
+def ticket_problems() -> List[str]:
+    """The problems a ticket can be about: the catalogue's names."""
+    return sorted({p.name for p in catalogue.PROBLEMS.values() if p.name})
+
+
+def tickets_of(conversation_id: str, url: Optional[str] = None) -> List[Dict[str, Any]]:
+    query = sa.select(tickets).where(tickets.c.conversation_id == conversation_id).order_by(tickets.c.created_at)
+    with engine(url).connect() as connection:
+        return [as_ticket(row) for row in connection.execute(query).mappings()]

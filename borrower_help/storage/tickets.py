@@ -2,13 +2,14 @@
 conversation (borrower_help.storage). Calls block: async callers run them in
 a thread."""
 import json
+import logging
 import secrets
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 
-from borrower_help import helpdesk
+from borrower_help import helpdesk, lender, sla
 from borrower_help.catalogue import PRIORITIES
 from borrower_help.storage import engine, outbox
 from borrower_help.storage.schema import tickets
@@ -17,6 +18,7 @@ from borrower_help.storage.schema import tickets
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 OPEN, ASSIGNED, RESOLVED = "open", "assigned", "resolved"
 WAITING = (OPEN, ASSIGNED)
+logger = logging.getLogger(__name__)
 
 
 def new_reference() -> Text:
@@ -32,6 +34,31 @@ def priority_order() -> sa.sql.ColumnElement:
     return sa.case({p: i for i, p in enumerate(PRIORITIES)}, value=tickets.c.priority, else_=len(PRIORITIES))
 
 
+def overdue(now: datetime) -> sa.sql.ColumnElement:
+    """A waiting ticket past a deadline: no first reply by its due time, or a
+    complaint not resolved by its deadline."""
+    c = tickets.c
+    return sa.or_(sa.and_(c.first_response_at.is_(None), c.first_response_due < now),
+                  sa.and_(c.resolved_at.is_(None), c.resolution_due < now))
+
+
+def queue_order(now: datetime) -> Tuple[sa.sql.ColumnElement, ...]:
+    """Overdue tickets first, then the most urgent, then who waited longest."""
+    return (sa.case((overdue(now), 0), else_=1), priority_order(), tickets.c.created_at, tickets.c.id)
+
+
+def deadlines(created_at: datetime, priority: Text, reason: Text) -> Dict[Text, Optional[datetime]]:
+    """A new ticket's deadlines from lender.yml (borrower_help/sla.py); none
+    when the settings cannot be read (the ticket matters more)."""
+    try:
+        settings = lender.current()
+    except lender.SettingsError as error:
+        logger.error("Ticket deadlines not set, lender settings not usable: %s", error)
+        return {}
+    return {"first_response_due": sla.first_response_due(created_at, priority, settings),
+            "resolution_due": sla.resolution_due(created_at, reason, settings)}
+
+
 class TicketStore:
     def __init__(self, url: Optional[Text] = None) -> None:
         self.engine = engine(url)
@@ -42,7 +69,7 @@ class TicketStore:
         row = {"conversation_id": conversation_id, "status": OPEN, "reason": reason,
                "priority": priority, "language": language, "problem": problem,
                "slots": json.dumps(slots, ensure_ascii=False, sort_keys=True),
-               "summary": summary, "created_at": now, "updated_at": now}
+               "summary": summary, "created_at": now, "updated_at": now, **deadlines(now, priority, reason)}
         # Queued for the lender's helpdesk in the same transaction: a ticket
         # is never created without its delivery (borrower_help.helpdesk).
         queue_for_helpdesk = helpdesk.WebhookSettings.from_environment() is not None
@@ -110,6 +137,23 @@ class TicketStore:
                 .values(status=ASSIGNED, assigned_to=agent, updated_at=_now())).rowcount
         return taken == 1
 
+    def hand_over(self, reference: Text, holder: Text, to: Optional[Text]) -> bool:
+        """Give a ticket `holder` has to agent `to`, or back to the queue
+        (`to` None); False when `holder` no longer has it."""
+        values = {"assigned_to": to, "status": ASSIGNED if to else OPEN, "updated_at": _now()}
+        with self.engine.begin() as connection:
+            moved = connection.execute(
+                tickets.update().where(tickets.c.reference == reference, tickets.c.status == ASSIGNED,
+                                       tickets.c.assigned_to == holder).values(**values)).rowcount
+        return moved == 1
+
+    def answered(self, reference: Text, at: Optional[datetime] = None) -> None:
+        """An agent replied: the first reply's time is kept (the SLA's)."""
+        with self.engine.begin() as connection:
+            connection.execute(tickets.update().where(tickets.c.reference == reference,
+                                                      tickets.c.first_response_at.is_(None))
+                               .values(first_response_at=at or _now()))
+
     def resolve(self, reference: Text) -> Optional[Dict[Text, Any]]:
         now = _now()
         with self.engine.begin() as connection:
@@ -122,7 +166,8 @@ def as_ticket(row) -> Dict[Text, Any]:
     ticket = dict(row)
     ticket["slots"] = json.loads(ticket["slots"] or "{}")
     # SQLite hands back naive datetimes; they were written in UTC.
-    for name in ("created_at", "updated_at", "resolved_at"):
+    for name in ("created_at", "updated_at", "resolved_at", "first_response_due", "first_response_at",
+                 "resolution_due"):
         if ticket.get(name) is not None and ticket[name].tzinfo is None:
             ticket[name] = ticket[name].replace(tzinfo=timezone.utc)
     return ticket

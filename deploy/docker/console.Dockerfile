@@ -29,6 +29,8 @@ RUN groupadd --system --gid 10001 app \
 COPY --from=deps /opt/venv /opt/venv
 WORKDIR /app
 COPY borrower_help/ borrower_help/
+# lender.yml: retention_days (the worker's purge), deadlines and canned replies (console).
+COPY lender.yml ./
 COPY support_console/ support_console/
 COPY --from=assets /assets/node_modules/chart.js/dist/ support_console/assets/node_modules/chart.js/dist/
 COPY deploy/docker/console_settings.py console_settings.py

@@ -21,6 +21,8 @@ RUN groupadd --system --gid 10001 app \
 COPY --from=deps /opt/venv /opt/venv
 WORKDIR /app
 COPY borrower_help/ borrower_help/
+# lender.yml: retention_days (the worker's purge), deadlines and canned replies (console).
+COPY lender.yml ./
 ENV PATH=/opt/venv/bin:$PATH PYTHONPATH=/app PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     BORROWER_HELP_VAR=/app/var HOME=/tmp
 RUN python -m compileall -q borrower_help

@@ -16,7 +16,9 @@ names the conversation it goes to. Here instead:
 - every message sent carries `metadata.bh_ts`, the time of its event; a
   widget that comes back with `?bh_seen=<the last it got>` in its socket URL
   receives, in order and once, every bot and agent message it missed while
-  it was closed (an agent's reply included);
+  it was closed (an agent's reply included); if the conversation has no
+  event any more (erased, or past retention), it gets `bh_conversation_gone`
+  instead, and the widget drops its stored copy and starts afresh;
 - links in outgoing text may only be http(s), tel or mailto
   (borrower_help.safe_links); agent replies arrive marked as from a person;
 - with several Rasa servers, $SOCKETIO_REDIS_URL makes them share
@@ -110,6 +112,12 @@ def missed_messages(conversation: Text, since: float) -> List[Dict[Text, Any]]:
              **(event.get("metadata") or {})} for event in rows]
 
 
+def has_events(conversation: Text) -> bool:
+    query = sa.select(events_table.c.id).where(events_table.c.sender_id == conversation).limit(1)
+    with storage.engine().connect() as connection:
+        return connection.execute(query).first() is not None
+
+
 class GuardedSocketIOOutput(SocketIOOutput):
     """Rasa's output with the message's time on everything sent, safe links,
     and agent replies marked."""
@@ -135,7 +143,11 @@ class GuardedSocketIOOutput(SocketIOOutput):
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         # BotUttered.message() merges the event's metadata into the message, so
-        # an agent reply arrives here with source="agent" among the kwargs.
+        # an agent reply arrives here with source="agent" among the kwargs, and
+        # the bot's "a person joined" (support_console/rasa_api.py) with agent_joined.
+        if kwargs.get("agent_joined"):
+            await self._send_message(recipient_id, {"text": text, "metadata": {"agent_joined": kwargs["agent_joined"]}})
+            return
         if kwargs.get("source") != "agent":
             await super().send_text_message(recipient_id, text, **kwargs)
             return
@@ -193,6 +205,11 @@ class GuardedSocketIOInput(SocketIOInput):
             await sio.enter_room(sid, conversation, namespace=self.namespace)
             await sio.emit("session_confirm", token, room=sid, namespace=self.namespace)
             if given and session.get("seen") is not None:
+                if await self._gone(conversation):
+                    # The widget has messages the server no longer has: the
+                    # conversation was erased (or purged). It drops its copy.
+                    await sio.emit("bh_conversation_gone", {}, room=sid, namespace=self.namespace)
+                    return
                 await self._replay(sio, sid, conversation, session["seen"])
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
@@ -225,6 +242,12 @@ class GuardedSocketIOInput(SocketIOInput):
                 await self._refuse(sio, sid, refused)
 
         return webhook
+
+    async def _gone(self, conversation: Text) -> bool:
+        try:
+            return not await asyncio.to_thread(has_events, conversation)
+        except sa.exc.SQLAlchemyError:
+            return False  # unknown: keep what the widget has
 
     async def _replay(self, sio: AsyncServer, sid: Text, conversation: Text, since: float) -> None:
         try:

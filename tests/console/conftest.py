@@ -32,21 +32,30 @@ def make_user(role: str, name: str = "") -> User:
 
 
 @pytest.fixture
-def agent_client() -> Client:
+def agent_client(database) -> Client:  # signing in is audited, in the test's database
     client = Client()
     client.force_login(make_user(AGENT, "Mei"))
     return client
 
 
 @pytest.fixture
-def lead_client() -> Client:
+def lead_client(database) -> Client:
     client = Client()
     client.force_login(make_user(LEAD, "Lan"))
     return client
 
 
-def save_conversation(url: str, sender: str, events, started: float = None) -> None:
-    """Store a conversation with the assistant's own tracker store."""
+def caught_up(url: str) -> None:
+    """What the worker does every second: bring the console's reporting
+    tables up to date with the events stored so far."""
+    from borrower_help.reporting import catch_up
+
+    catch_up(url)
+
+
+def save_conversation(url: str, sender: str, events, started: float = None, catch_up: bool = True) -> None:
+    """Store a conversation with the assistant's own tracker store (and, unless
+    told not to, let the reporting catch-up read it, as the worker would)."""
     import asyncio
 
     from rasa.shared.core.domain import Domain
@@ -67,6 +76,8 @@ def save_conversation(url: str, sender: str, events, started: float = None) -> N
             os.environ.pop("DATABASE_URL")
         else:
             os.environ["DATABASE_URL"] = previous
+    if catch_up:
+        caught_up(url)
 
 
 def user(text, intent, confidence=0.95):

@@ -5,7 +5,9 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 PUBLIC = {"login"}
-LEADS_ONLY = {"label", "export_nlu"}
+TOKEN_PROTECTED = {"api_erasures"}  # the lender's systems: a bearer token, no session (test_data_rights.py)
+LEADS_ONLY = {"label", "export_nlu", "erasure", "erase_confirm", "audit", "audit_export", "hold", "release_hold"}
+POSTED = {"label", "hold", "release_hold"}
 
 
 def routes():
@@ -22,7 +24,7 @@ def test_the_urlconf_was_read():
     assert {"queue", "ticket", "reply", "resolve", "conversations", "export_csv", "review", "numbers"} <= names
 
 
-@pytest.mark.parametrize("name, url", [r for r in routes() if r[0] not in PUBLIC])
+@pytest.mark.parametrize("name, url", [r for r in routes() if r[0] not in PUBLIC | TOKEN_PROTECTED])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_every_route_refuses_anonymous_requests(name, url, method, stores):
     response = getattr(Client(), method)(url)
@@ -39,7 +41,13 @@ def test_sign_in_page_is_public_and_protected_by_csrf():
 
 @pytest.mark.parametrize("name", sorted(LEADS_ONLY))
 def test_agents_cannot_do_what_leads_do(name, agent_client, lead_client, stores):
-    url = reverse(name)
-    method = "post" if name == "label" else "get"
+    url = dict(routes())[name]
+    method = "post" if name in POSTED else "get"
     assert getattr(agent_client, method)(url).status_code == 403
     assert getattr(lead_client, method)(url).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_token_protected_route_refuses_anonymous_requests_with_json(method, stores):
+    response = getattr(Client(), method)(reverse("api_erasures"))
+    assert response.status_code in (401, 405) and response.json()["error"]

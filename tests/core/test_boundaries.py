@@ -39,13 +39,19 @@ def test_the_schema_is_what_the_migrations_create(tmp_path):
     from alembic.runtime.migration import MigrationContext
 
     from borrower_help.storage.migrate import VERSION_TABLE, upgrade
-    from borrower_help.storage.schema import metadata
+    from borrower_help.storage.schema import metadata, rasa_metadata
 
     url = f"sqlite:///{tmp_path / 'schema.db'}"
     upgrade(url)
     with sa.create_engine(url).connect() as connection:
-        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-        differences = compare_metadata(context, metadata)
+        # SQLite's search index (an FTS5 virtual table and its shadow tables)
+        # is raw SQL in migration 0002: SQLAlchemy cannot describe it.
+        def described(name, type_, parent_names):
+            return not (type_ == "table" and name.startswith("report_messages_fts"))
+
+        context = MigrationContext.configure(
+            connection, opts={"version_table": VERSION_TABLE, "include_name": described})
+        differences = compare_metadata(context, [metadata, rasa_metadata])  # ours and Rasa's events
     assert differences == [], "schema.py and the migrations disagree: add a migration"
 
 

@@ -11,7 +11,7 @@ from borrower_help.hours import describe_opening, is_open, next_opening, now
 from borrower_help.lender import ROOT, parse
 
 SHIPPED = yaml.safe_load((ROOT / "lender.yml").read_text(encoding="utf-8"))
-SETTINGS = parse(SHIPPED)  # Asia/Shanghai; Mon-Fri 09-21, Sat 10-18, Sun closed; 2026-10-01/02 holidays
+SETTINGS = parse(SHIPPED)  # Asia/Shanghai; Mon-Fri 09-21, Sat 10-18, Sun closed; Mainland China's holidays
 SH = ZoneInfo("Asia/Shanghai")
 
 
@@ -38,10 +38,20 @@ def test_open_or_closed(moment, open_):
     (at("2026-11-24 08:00"), at("2026-11-24 09:00")),   # later today
     (at("2026-11-24 21:00"), at("2026-11-25 09:00")),   # closed just now: tomorrow
     (at("2026-11-28 18:30"), at("2026-11-30 09:00")),   # Saturday evening: over Sunday to Monday
-    (at("2026-09-30 22:00"), at("2026-10-03 10:00")),   # over two holidays to Saturday
+    (at("2026-09-30 22:00"), at("2026-10-08 09:00")),   # over the National Day week (1-7 October)
+    (at("2026-10-09 21:30"), at("2026-10-10 09:00")),   # a make-up working Saturday (调休): weekday hours
+    (at("2026-09-19 19:00"), at("2026-09-20 09:00")),   # a make-up working Sunday
 ])
 def test_next_opening(moment, opening):
     assert next_opening(moment, SETTINGS) == opening
+
+
+def test_the_bot_and_the_deadlines_share_one_calendar_with_overrides():
+    raw = copy.deepcopy(SHIPPED)
+    raw.update(holidays=["2026-11-30"], working_days=["2026-11-29"])  # Monday off, Sunday worked
+    changed = parse(raw)
+    assert next_opening(at("2026-11-28 19:00"), changed) == at("2026-11-29 09:00")
+    assert not is_open(at("2026-11-30 12:00"), changed)
 
 
 def test_another_time_zone_and_a_holiday_on_a_weekend():

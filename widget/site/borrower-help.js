@@ -15,7 +15,12 @@
  *     back: the socket URL says which message was seen last (bh_seen);
  *   - a message the server refused (too long, too many, busy) is marked as
  *     not sent, with the reason and a "Send again" button;
- *   - "Talk to a person" is always one tap away, in the header;
+ *   - "Talk to a person" is always one tap away, in the header (it sends
+ *     /request_human, the same intent as typing it; hidden while waiting for
+ *     an agent, when the request is already made); a person joining is shown;
+ *   - when the server says the conversation is gone (erased at the borrower's
+ *     request, or past the lender's retention period), the widget forgets its
+ *     stored copy and starts a fresh conversation;
  *   - links may only be http(s), tel or mailto: anything else is disarmed.
  *
  *   BorrowerHelp.start({ server: "https://assistant.lender.example", lang: "zh" })
@@ -26,6 +31,7 @@
   var LANGUAGES = ['en', 'zh'];
   var HANDOFF_KEY = 'borrower-help:handoff';
   var SEEN_KEY = 'borrower-help:seen';
+  var WEBCHAT_KEY = 'chat_session';  // rasa-webchat's stored session and messages
   var SAFE_LINK = /^(https?:|tel:|mailto:)/i;
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/;
 
@@ -210,6 +216,10 @@
       writeHandoff({ ticket_id: message.handoff.ticket_id, priority: message.handoff.priority });
     } else if (message.handoff_ended) {
       writeHandoff(null);
+    } else if (message.metadata && message.metadata.agent_joined) {
+      var joined = readHandoff() || {};
+      joined.agent = message.metadata.agent_joined;
+      writeHandoff(joined);
     } else if (message.metadata && message.metadata.source === 'agent') {
       var state = readHandoff() || {};
       state.agent = message.metadata.agent || null;
@@ -217,6 +227,17 @@
     }
     this.render();
   };
+
+  // The conversation was erased (or purged) on the server: drop every copy
+  // kept in this browser and start again with a fresh session.
+  function forgetConversation(storage) {
+    [WEBCHAT_KEY, HANDOFF_KEY, SEEN_KEY].forEach(function (key) {
+      window.localStorage.removeItem(key);
+      window.sessionStorage.removeItem(key);
+    });
+    if (storage) storage.removeItem(WEBCHAT_KEY);
+    window.location.reload();
+  }
 
   function start(options) {
     options = options || {};
@@ -266,7 +287,8 @@
       innerRef: widget,
       onSocketEvent: {
         bot_uttered: function (message) { status.follow(message || {}); },
-        error: function (refusal) { status.notSent(refusal || {}); }
+        error: function (refusal) { status.notSent(refusal || {}); },
+        bh_conversation_gone: function () { forgetConversation(null); }
       }
     }, options.element || null);
 

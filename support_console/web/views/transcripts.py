@@ -1,18 +1,22 @@
 """Transcripts: search and filter every conversation, read one turn by turn,
 export the filtered set as CSV (a row per message) or JSON Lines (a line per
-conversation)."""
+conversation).
+
+Lists and search are pages of the reporting tables (support_console/records.py);
+exports stream the matching conversations 200 at a time, so an export of
+any size keeps the console's memory flat."""
 import csv
 import json
 from datetime import date
 from typing import Optional
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from borrower_help.storage.tickets import TicketStore
+from borrower_help.reporting.queries import COUNT_CAP
 from support_console import records
+from support_console.web import paging
 
 PAGE_SIZE = 50
 
@@ -42,13 +46,14 @@ def filters_from(request: HttpRequest) -> records.Filters:
 
 def conversations(request: HttpRequest) -> HttpResponse:
     filters = filters_from(request)
-    found = filters.apply()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    total = filters.count()
+    page = paging.fetch(paging.page_number(request), PAGE_SIZE,
+                        lambda offset, limit: records.Filters.page_at(filters, offset, limit), total, COUNT_CAP)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "console/conversations.html", {
-        "page": page, "total": len(found), "filters": filters, "query": query.urlencode(),
-        "intents": records.known_intents(), "outcomes": records.OUTCOMES,
+        "page": page, "total": total, "capped": page.capped, "cap": COUNT_CAP, "filters": filters,
+        "query": query.urlencode(), "intents": records.known_intents(), "outcomes": records.OUTCOMES,
     })
 
 
@@ -56,8 +61,8 @@ def conversation(request: HttpRequest, conversation_id: str) -> HttpResponse:
     found = records.load_conversation(conversation_id)
     if found is None:
         raise Http404("No such conversation")
-    tickets = [t for t in TicketStore().list() if t["conversation_id"] == conversation_id]
-    return render(request, "console/conversation.html", {"conversation": found, "tickets": tickets})
+    return render(request, "console/conversation.html", {
+        "conversation": found, "tickets": records.tickets_of(conversation_id)})
 
 
 # A spreadsheet (Excel, WPS, LibreOffice) runs a cell that starts with one of
@@ -92,7 +97,7 @@ def _attachment(extension: str) -> str:
 
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
-    rows = _rows(filters_from(request).apply())
+    rows = _rows(records.whole_conversations(filters_from(request)))
     response = StreamingHttpResponse((writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _attachment("csv")
@@ -110,7 +115,7 @@ def _conversation_json(c: records.Conversation) -> str:
 
 
 def export_jsonl(request: HttpRequest) -> StreamingHttpResponse:
-    response = StreamingHttpResponse((_conversation_json(c) for c in filters_from(request).apply()),
+    response = StreamingHttpResponse((_conversation_json(c) for c in records.whole_conversations(filters_from(request))),
                                      content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = _attachment("jsonl")
     return response

@@ -1,0 +1,65 @@
+"""Forgetting a conversation for an erasure (rasa_extensions/forget.py)
+waits for the turn in progress, deletes the events while no turn can start,
+and leaves no lock behind: in memory and in Redis (the production shape,
+shared by every server)."""
+import asyncio
+import os
+import secrets
+from urllib.parse import urlsplit
+
+import pytest
+import redis
+import sqlalchemy as sa
+from rasa.core.lock_store import InMemoryLockStore
+
+from borrower_help.storage.schema import events
+from rasa_extensions.forget import forget_conversation
+from rasa_extensions.stores.lock_store import AtomicRedisLockStore
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def redis_store():
+    parts = urlsplit(REDIS_URL)
+    settings = {"host": parts.hostname, "port": parts.port or 6379, "db": int(parts.path.strip("/") or 0)}
+    try:
+        redis.Redis(**settings, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis at {REDIS_URL} ({error}); set TEST_REDIS_URL")
+    return AtomicRedisLockStore(**settings, key_prefix="forget" + secrets.token_hex(4))
+
+
+def stored(url, conversation):
+    with sa.create_engine(url).connect() as connection:
+        return connection.execute(sa.select(sa.func.count()).select_from(events)
+                                  .where(events.c.sender_id == conversation)).scalar()
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_forgetting_waits_for_the_turn_in_progress_and_leaves_no_lock(kind, database):
+    store = InMemoryLockStore() if kind == "memory" else redis_store()
+    conversation = "w-" + secrets.token_hex(6)
+    order = []
+
+    async def turn():
+        async with store.lock(conversation):
+            order.append("turn starts")
+            await asyncio.sleep(0.5)
+            with sa.create_engine(database).begin() as connection:  # the turn saves its tracker
+                connection.execute(events.insert().values(sender_id=conversation, type_name="user",
+                                                          timestamp=1.0, data="{}"))
+            order.append("turn saved")
+
+    async def erase():
+        await asyncio.sleep(0.1)  # asked while the turn runs
+        order.append("forget asked")
+        removed = await forget_conversation(store, conversation)
+        order.append(f"forgot {removed}")
+
+    async def both():
+        await asyncio.gather(turn(), erase())
+
+    asyncio.run(both())
+    assert order == ["turn starts", "forget asked", "turn saved", "forgot 1"]
+    assert stored(database, conversation) == 0
+    assert store.get_lock(conversation) is None
