@@ -38,7 +38,8 @@ async def forget_conversation(lock_store: LockStore, conversation_id: Text) -> i
     while no other turn can start; the lock's queue goes with the lock."""
     async with lock_store.lock(conversation_id):
         removed = await asyncio.to_thread(_delete_events, conversation_id, time.time())
-    logger.info("Forgot conversation %s (%d events) for an erasure", conversation_id, removed)
+    # No id in the log: the erasure leaves no trace of whose conversation it was.
+    logger.info("Forgot a conversation (%d events) for an erasure", removed)
     return removed
 
 
