@@ -217,12 +217,18 @@ class Filters:
     def query(self) -> queries.Filters:
         return queries.Filters(self.text, self.intent, self.outcome, self.language, self.since, self.until)
 
+    def page(self, offset: int, limit: int, url: Optional[str] = None) -> Tuple[List[Listed], Optional[int]]:
+        """A page and the count (up to queries.COUNT_CAP + 1; None: many)."""
+        rows, total = queries.page(self.query(), offset, limit, url=url)
+        return [Listed.from_row(r) for r in rows], total
+
     def page_at(self, offset: int, limit: int, url: Optional[str] = None) -> List[Listed]:
         rows = queries.conversations(self.query(), offset=offset, limit=limit, url=url)
         return [Listed.from_row(r) for r in rows]
 
-    def count(self, url: Optional[str] = None) -> int:
-        """How many match, counted up to queries.COUNT_CAP + 1."""
+    def count(self, url: Optional[str] = None) -> Optional[int]:
+        """How many match, counted up to queries.COUNT_CAP + 1 (None: a
+        common search term, many)."""
         return queries.count_conversations(self.query(), url=url)
 
     def apply(self, url: Optional[str] = None) -> List[Listed]:
