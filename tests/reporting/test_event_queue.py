@@ -53,7 +53,7 @@ def test_a_full_queue_keeps_the_newest_and_never_waits(queue_name):
                                  exchange_name=f"{queue_name}-exchange", connection_attempts=1)
         try:
             await broker.connect()
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             pytest.skip(f"no RabbitMQ at 127.0.0.1:5672: {error}")
         slowest = 0.0
         for i in range(200):  # ten times what the queue may hold

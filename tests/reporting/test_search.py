@@ -99,3 +99,14 @@ def test_a_common_term_walks_conversations_newest_first(postgres_url, monkeypatc
         assert [r["conversation_id"] for r in rows] == ["c-4", "c-3", "c-2"]
     assert [r["conversation_id"] for r in queries.page(
         queries.Filters(text="repay", language="en"), 3, 3, url=postgres_url)[0]] == ["c-1", "c-0"]
+
+
+def test_no_reporting_table_holds_a_number_unmasked(stored):
+    from tests.reporting.conftest import report
+
+    everything = repr(report(stored))
+    for raw in ("13812345678", "6222021234567894562", "483920"):
+        assert raw not in everything
+    messages = repr(report(stored)["report_messages"])
+    for digits in ("5678", "4562", "138", "6222"):
+        assert digits not in messages  # searchable text: masked values are "***"
