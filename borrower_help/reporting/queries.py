@@ -22,7 +22,10 @@ from borrower_help.storage.schema import (
     report_nlu_failures,
 )
 
-COUNT_CAP = 10_000  # "more than 10,000": counting further costs more than it tells
+# "more than 1,000": counting further costs more than it tells (a filter
+# matching 3% of a million conversations takes half a second to count to
+# 10,000 on 2 cores; the Numbers page has the totals).
+COUNT_CAP = 1_000
 # A search term found in at least 1 message in COMMON_SHARE conversations
 # (and at least COMMON_MESSAGES messages) is "common": on PostgreSQL its
 # conversations are then found by walking them newest first (a page needs
