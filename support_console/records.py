@@ -13,7 +13,6 @@ keeps working while a Rasa server is down (it never asks Rasa for
 transcripts). Everything here was masked before it was stored
 (stores/masked_tracker_store.py); nothing here unmasks.
 """
-import json
 import pathlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 import yaml
 
 from borrower_help.reporting import model, queries
+from borrower_help.reporting.catchup import loads
 from borrower_help.reporting.model import ABANDONED, HANDED_OFF, LOW_CONFIDENCE, OUTCOMES, SOLVED_BY_BOT  # noqa: F401
 from borrower_help.storage import engine
 from borrower_help.storage.schema import events as events_table
@@ -159,7 +159,7 @@ def _build(connection: sa.engine.Connection, ids: List[str]) -> Dict[str, Conver
     for cid, found in rows.items():
         turns, events = [], []
         for row in found:
-            data = json.loads(row.data or "{}")
+            data = loads(row.data or "{}") or {}
             events.append(model.event_from(row.id, cid, row.type_name, row.timestamp, row.action_name, data))
             turn = _turn(row.type_name, row.timestamp, data)
             if turn:
