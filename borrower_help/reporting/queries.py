@@ -32,6 +32,7 @@ COUNT_CAP = 1_000
 # only the first few thousand), not by collecting every match.
 COMMON_SHARE = 100
 COMMON_MESSAGES = 1_000
+QUICK_WINDOW = 2_000  # the newest conversations tried first
 conversations_c = report_conversations.c
 
 
@@ -95,24 +96,33 @@ def _epoch(day: date) -> float:
 NEWEST_FIRST = (conversations_c.last_activity.desc(), conversations_c.conversation_id.desc())
 
 
-def _common(connection: sa.engine.Connection, filters: Filters) -> bool:
-    """Is the search term in COMMON_MESSAGES messages or more (PostgreSQL)?
-    Counted through the trigram index, no further than that."""
-    if connection.dialect.name != "postgresql" or not filters.text.strip():
-        return False
+def _probe(connection: sa.engine.Connection, filters: Filters) -> Optional[List[str]]:
+    """PostgreSQL: the conversations whose messages hold the search term,
+    read through the trigram index, when it is in fewer messages than 1 per
+    COMMON_SHARE conversations (a rare term: every match, one pass); None
+    for a common term (the caller walks conversations newest first)."""
     if query_terms(filters.text.strip())[0] == "scan":
-        return True
+        return None
     estimate = connection.execute(sa.text(
         "SELECT reltuples FROM pg_class WHERE relname = 'report_conversations'")).scalar() or 0
     threshold = max(COMMON_MESSAGES, int(estimate) // COMMON_SHARE)
-    return count(matching_messages("postgresql", filters.text.strip()), connection, threshold) >= threshold
+    found = [r[0] for r in connection.execute(matching_messages("postgresql", filters.text.strip()).limit(threshold))]
+    return None if len(found) >= threshold else sorted(set(found))
 
 
-def _walk(connection: sa.engine.Connection, filters: Filters) -> sa.sql.Select:
-    """Conversations newest first, each checked for the term through its own
-    messages (report_messages.conversation_id): the database stops as soon
-    as the page is full. Bitmap scans are off for this transaction, so the
-    trigram index is not consulted once per conversation."""
+def _common(connection: sa.engine.Connection, filters: Filters) -> bool:
+    if connection.dialect.name != "postgresql" or not filters.text.strip():
+        return False
+    return _probe(connection, filters) is None
+
+
+def _walk(connection: sa.engine.Connection, filters: Filters, window: Optional[int] = None) -> sa.sql.Select:
+    """Conversations newest first (the newest `window` only, and ordered,
+    when given),
+    each checked for the term through its own messages
+    (report_messages.conversation_id): the database stops as soon as the
+    page is full. Bitmap scans are off for this transaction, so the trigram
+    index is not consulted once per conversation."""
     connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
     connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     m = report_messages.c
@@ -120,10 +130,16 @@ def _walk(connection: sa.engine.Connection, filters: Filters) -> sa.sql.Select:
     column = m.pairs.like(_like(term), escape="\\") if how == "pairs" else m.text.ilike(_like(term), escape="\\")
     hit = sa.select(sa.literal(1).label("hit")).where(m.conversation_id == conversations_c.conversation_id, column) \
         .correlate(report_conversations).limit(1).lateral("hit")
-    others = Filters(intent=filters.intent, outcome=filters.outcome, language=filters.language,
-                     since=filters.since, until=filters.until)
-    return sa.select(report_conversations).select_from(report_conversations.join(hit, sa.true())) \
-        .where(*others.conditions("postgresql"))
+    others = _without_text(filters).conditions("postgresql")
+    if window is None:
+        return sa.select(report_conversations).select_from(report_conversations.join(hit, sa.true())) \
+            .where(*others)
+    newest = sa.select(report_conversations).where(*others).order_by(*NEWEST_FIRST).limit(window) \
+        .subquery("newest")
+    probe = sa.select(sa.literal(1).label("hit")).where(m.conversation_id == newest.c.conversation_id, column) \
+        .correlate(newest).limit(1).lateral("hit")
+    return sa.select(newest).select_from(newest.join(probe, sa.true())) \
+        .order_by(newest.c.last_activity.desc(), newest.c.conversation_id.desc())
 
 
 def conversations(filters: Filters, offset: int = 0, limit: int = 50,
@@ -140,6 +156,11 @@ def conversations(filters: Filters, offset: int = 0, limit: int = 50,
         return [dict(r) for r in connection.execute(query).mappings()]
 
 
+def _without_text(filters: Filters) -> Filters:
+    return Filters(intent=filters.intent, outcome=filters.outcome, language=filters.language,
+                   since=filters.since, until=filters.until)
+
+
 def page(filters: Filters, offset: int = 0, limit: int = 50, url: Optional[str] = None,
          cap: int = COUNT_CAP) -> Tuple[List[Dict[str, Any]], Optional[int]]:
     """A page of conversations and how many match (up to cap + 1; None for
@@ -147,15 +168,40 @@ def page(filters: Filters, offset: int = 0, limit: int = 50, url: Optional[str] 
     with storage.engine(url).connect() as connection:
         if not _has_report(connection):
             return [], 0
-        if _common(connection, filters):
-            query = _walk(connection, filters).order_by(*NEWEST_FIRST).offset(offset).limit(limit)
-            return [dict(r) for r in connection.execute(query).mappings()], None
-        matching = sa.select(report_conversations).where(*filters.conditions(connection.dialect.name))
+        dialect = connection.dialect.name
+        if dialect == "postgresql" and filters.text.strip():
+            # First the newest conversations only: a common term fills the
+            # page there at once.
+            window = max(QUICK_WINDOW, (offset + limit) * 20)
+            quick = [dict(r) for r in connection.execute(
+                _walk(connection, filters, window).offset(offset).limit(limit)).mappings()]
+            if len(quick) == limit:
+                return quick, None
+            connection.exec_driver_sql("SET LOCAL enable_bitmapscan = on")  # the trigram index again
+            connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 2")
+            found = _probe(connection, filters)
+            if found is None:
+                query = _walk(connection, filters).order_by(*NEWEST_FIRST).offset(offset).limit(limit)
+                return [dict(r) for r in connection.execute(query).mappings()], None
+            if not found:
+                return [], 0
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            among = conversations_c.conversation_id == sa.any_(sa.cast(sa.bindparam("found", found),
+                                                                        ARRAY(sa.String)))
+            ordered = [r[0] for r in connection.execute(
+                sa.select(conversations_c.conversation_id).where(among, *_without_text(filters).conditions(dialect))
+                .order_by(*NEWEST_FIRST))]
+            chosen = ordered[offset:offset + limit]
+            by_id = {r["conversation_id"]: dict(r) for r in connection.execute(
+                sa.select(report_conversations).where(conversations_c.conversation_id.in_(chosen))).mappings()}
+            return [by_id[cid] for cid in chosen if cid in by_id], len(ordered)
+        matching = sa.select(report_conversations).where(*filters.conditions(dialect))
         rows = [dict(r) for r in connection.execute(
             matching.order_by(*NEWEST_FIRST).offset(offset).limit(limit)).mappings()]
         if offset == 0 and len(rows) < limit:
             return rows, len(rows)
-        ids = sa.select(conversations_c.conversation_id).where(*filters.conditions(connection.dialect.name))
+        ids = sa.select(conversations_c.conversation_id).where(*filters.conditions(dialect))
         return rows, count(ids, connection, cap)
 
 
