@@ -117,9 +117,8 @@ def _common(connection: sa.engine.Connection, filters: Filters) -> bool:
 
 
 def _walk(connection: sa.engine.Connection, filters: Filters, window: Optional[int] = None) -> sa.sql.Select:
-    """Conversations newest first (the newest `window` only, and ordered,
-    when given),
-    each checked for the term through its own messages
+    """Conversations newest first (only the newest `window`, already
+    ordered, when given), each checked for the term through its own messages
     (report_messages.conversation_id): the database stops as soon as the
     page is full. Bitmap scans are off for this transaction, so the trigram
     index is not consulted once per conversation."""
