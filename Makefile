@@ -177,7 +177,7 @@ bench-load: $(MODEL)
 # The support console at a lender's size: N synthetic conversations (from the
 # real ones in bench/fixtures/) in a fresh SQLite file or DB=postgresql
 # database; pages, exports, rebuild and lag timed (docs/benchmarks.md).
-bench-console: $(BIN)/.installed $(CHARTS)
+bench-console: $(BIN)/.installed
 	$(BIN)/python bench/console.py --conversations $(or $(N),10000) --database $(or $(DB),sqlite)
 
 # The "never silent" property test of `make test-http` at a larger size

@@ -642,7 +642,7 @@ def main() -> int:
             print(f"\n  rebuild {facts['rebuild_s']:.0f} s", flush=True)
             if url.startswith("postgresql"):
                 with storage.engine(url).connect() as connection:
-                    connection.execute(sa.text("ANALYZE"))
+                    connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
         else:
             with storage.engine(url).connect() as connection:
                 facts["events"] = connection.execute(sa.text("SELECT max(id) FROM events")).scalar()

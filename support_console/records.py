@@ -13,7 +13,6 @@ keeps working while a Rasa server is down (it never asks Rasa for
 transcripts). Everything here was masked before it was stored
 (stores/masked_tracker_store.py); nothing here unmasks.
 """
-import json
 import pathlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import yaml
 
 from borrower_help import catalogue
 from borrower_help.reporting import model, queries
+from borrower_help.reporting.catchup import loads
 from borrower_help.reporting.model import ABANDONED, HANDED_OFF, LOW_CONFIDENCE, OUTCOMES, SOLVED_BY_BOT  # noqa: F401
 from borrower_help.storage import engine
 from borrower_help.storage.schema import events as events_table
@@ -160,7 +160,7 @@ def _build(connection: sa.engine.Connection, ids: List[str]) -> Dict[str, Conver
     for cid, found in rows.items():
         turns, events = [], []
         for row in found:
-            data = json.loads(row.data or "{}")
+            data = loads(row.data or "{}") or {}
             events.append(model.event_from(row.id, cid, row.type_name, row.timestamp, row.action_name, data))
             turn = _turn(row.type_name, row.timestamp, data)
             if turn:
@@ -218,12 +218,18 @@ class Filters:
     def query(self) -> queries.Filters:
         return queries.Filters(self.text, self.intent, self.outcome, self.language, self.since, self.until)
 
+    def page(self, offset: int, limit: int, url: Optional[str] = None) -> Tuple[List[Listed], Optional[int]]:
+        """A page and the count (up to queries.COUNT_CAP + 1; None: many)."""
+        rows, total = queries.page(self.query(), offset, limit, url=url)
+        return [Listed.from_row(r) for r in rows], total
+
     def page_at(self, offset: int, limit: int, url: Optional[str] = None) -> List[Listed]:
         rows = queries.conversations(self.query(), offset=offset, limit=limit, url=url)
         return [Listed.from_row(r) for r in rows]
 
-    def count(self, url: Optional[str] = None) -> int:
-        """How many match, counted up to queries.COUNT_CAP + 1."""
+    def count(self, url: Optional[str] = None) -> Optional[int]:
+        """How many match, counted up to queries.COUNT_CAP + 1 (None: a
+        common search term, many)."""
         return queries.count_conversations(self.query(), url=url)
 
     def apply(self, url: Optional[str] = None) -> List[Listed]:

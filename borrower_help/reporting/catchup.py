@@ -46,7 +46,8 @@ from borrower_help.storage.schema import (
 try:  # a few times faster than json on the events' JSON; Rasa's dependencies bring it
     import ujson as _json_fast
 
-    def _loads(text: str) -> Any:
+    def loads(text: str) -> Any:
+        """JSON of an event (None when it is not JSON)."""
         try:
             return _json_fast.loads(text)
         except ValueError:
@@ -55,7 +56,7 @@ try:  # a few times faster than json on the events' JSON; Rasa's dependencies br
             except ValueError:
                 return None  # not JSON: read as an event without its details
 except ImportError:  # pragma: no cover
-    def _loads(text: str) -> Any:
+    def loads(text: str) -> Any:
         try:
             return json.loads(text)
         except ValueError:
@@ -140,7 +141,7 @@ def _read_events(connection: sa.engine.Connection, condition: sa.sql.ColumnEleme
     query = (sa.select(e.id, e.sender_id, e.type_name, e.timestamp, e.action_name,
                        sa.case((_WANTED, e.data), else_=sa.null()))
              .where(condition).order_by(e.id).limit(limit))
-    return [model.event_from(i, s, t, ts, a, _loads(d) if d is not None else None)
+    return [model.event_from(i, s, t, ts, a, loads(d) if d is not None else None)
             for i, s, t, ts, a, d in connection.execute(query)]
 
 

@@ -22,7 +22,17 @@ from borrower_help.storage.schema import (
     report_nlu_failures,
 )
 
-COUNT_CAP = 10_000  # "more than 10,000": counting further costs more than it tells
+# "more than 1,000": counting further costs more than it tells (a filter
+# matching 3% of a million conversations takes half a second to count to
+# 10,000 on 2 cores; the Numbers page has the totals).
+COUNT_CAP = 1_000
+# A search term found in at least 1 message in COMMON_SHARE conversations
+# (and at least COMMON_MESSAGES messages) is "common": on PostgreSQL its
+# conversations are then found by walking them newest first (a page needs
+# only the first few thousand), not by collecting every match.
+COMMON_SHARE = 100
+COMMON_MESSAGES = 1_000
+QUICK_WINDOW = 2_000  # the newest conversations tried first
 conversations_c = report_conversations.c
 
 
@@ -86,15 +96,112 @@ def _epoch(day: date) -> float:
 NEWEST_FIRST = (conversations_c.last_activity.desc(), conversations_c.conversation_id.desc())
 
 
+def _probe(connection: sa.engine.Connection, filters: Filters) -> Optional[List[str]]:
+    """PostgreSQL: the conversations whose messages hold the search term,
+    read through the trigram index, when it is in fewer messages than 1 per
+    COMMON_SHARE conversations (a rare term: every match, one pass); None
+    for a common term (the caller walks conversations newest first)."""
+    if query_terms(filters.text.strip())[0] == "scan":
+        return None
+    estimate = connection.execute(sa.text(
+        "SELECT reltuples FROM pg_class WHERE relname = 'report_conversations'")).scalar() or 0
+    threshold = max(COMMON_MESSAGES, int(estimate) // COMMON_SHARE)
+    found = [r[0] for r in connection.execute(matching_messages("postgresql", filters.text.strip()).limit(threshold))]
+    return None if len(found) >= threshold else sorted(set(found))
+
+
+def _common(connection: sa.engine.Connection, filters: Filters) -> bool:
+    if connection.dialect.name != "postgresql" or not filters.text.strip():
+        return False
+    return _probe(connection, filters) is None
+
+
+def _walk(connection: sa.engine.Connection, filters: Filters, window: Optional[int] = None) -> sa.sql.Select:
+    """Conversations newest first (only the newest `window`, already
+    ordered, when given), each checked for the term through its own messages
+    (report_messages.conversation_id): the database stops as soon as the
+    page is full. Bitmap scans are off for this transaction, so the trigram
+    index is not consulted once per conversation."""
+    connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+    connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+    m = report_messages.c
+    how, term = query_terms(filters.text.strip())
+    column = m.pairs.like(_like(term), escape="\\") if how == "pairs" else m.text.ilike(_like(term), escape="\\")
+    hit = sa.select(sa.literal(1).label("hit")).where(m.conversation_id == conversations_c.conversation_id, column) \
+        .correlate(report_conversations).limit(1).lateral("hit")
+    others = _without_text(filters).conditions("postgresql")
+    if window is None:
+        return sa.select(report_conversations).select_from(report_conversations.join(hit, sa.true())) \
+            .where(*others)
+    newest = sa.select(report_conversations).where(*others).order_by(*NEWEST_FIRST).limit(window) \
+        .subquery("newest")
+    probe = sa.select(sa.literal(1).label("hit")).where(m.conversation_id == newest.c.conversation_id, column) \
+        .correlate(newest).limit(1).lateral("hit")
+    return sa.select(newest).select_from(newest.join(probe, sa.true())) \
+        .order_by(newest.c.last_activity.desc(), newest.c.conversation_id.desc())
+
+
 def conversations(filters: Filters, offset: int = 0, limit: int = 50,
                   url: Optional[str] = None) -> List[Dict[str, Any]]:
     """A page of matching conversations, the latest active first."""
     with storage.engine(url).connect() as connection:
         if not _has_report(connection):
             return []
-        query = (sa.select(report_conversations).where(*filters.conditions(connection.dialect.name))
-                 .order_by(*NEWEST_FIRST).offset(offset).limit(limit))
+        if _common(connection, filters):
+            query = _walk(connection, filters)
+        else:
+            query = sa.select(report_conversations).where(*filters.conditions(connection.dialect.name))
+        query = query.order_by(*NEWEST_FIRST).offset(offset).limit(limit)
         return [dict(r) for r in connection.execute(query).mappings()]
+
+
+def _without_text(filters: Filters) -> Filters:
+    return Filters(intent=filters.intent, outcome=filters.outcome, language=filters.language,
+                   since=filters.since, until=filters.until)
+
+
+def page(filters: Filters, offset: int = 0, limit: int = 50, url: Optional[str] = None,
+         cap: int = COUNT_CAP) -> Tuple[List[Dict[str, Any]], Optional[int]]:
+    """A page of conversations and how many match (up to cap + 1; None for
+    a common search term), in one go: the term is looked up once."""
+    with storage.engine(url).connect() as connection:
+        if not _has_report(connection):
+            return [], 0
+        dialect = connection.dialect.name
+        if dialect == "postgresql" and filters.text.strip():
+            # First the newest conversations only: a common term fills the
+            # page there at once.
+            window = max(QUICK_WINDOW, (offset + limit) * 20)
+            quick = [dict(r) for r in connection.execute(
+                _walk(connection, filters, window).offset(offset).limit(limit)).mappings()]
+            if len(quick) == limit:
+                return quick, None
+            connection.exec_driver_sql("SET LOCAL enable_bitmapscan = on")  # the trigram index again
+            connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 2")
+            found = _probe(connection, filters)
+            if found is None:
+                query = _walk(connection, filters).order_by(*NEWEST_FIRST).offset(offset).limit(limit)
+                return [dict(r) for r in connection.execute(query).mappings()], None
+            if not found:
+                return [], 0
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            among = conversations_c.conversation_id == sa.any_(sa.cast(sa.bindparam("found", found),
+                                                                        ARRAY(sa.String)))
+            ordered = [r[0] for r in connection.execute(
+                sa.select(conversations_c.conversation_id).where(among, *_without_text(filters).conditions(dialect))
+                .order_by(*NEWEST_FIRST))]
+            chosen = ordered[offset:offset + limit]
+            by_id = {r["conversation_id"]: dict(r) for r in connection.execute(
+                sa.select(report_conversations).where(conversations_c.conversation_id.in_(chosen))).mappings()}
+            return [by_id[cid] for cid in chosen if cid in by_id], len(ordered)
+        matching = sa.select(report_conversations).where(*filters.conditions(dialect))
+        rows = [dict(r) for r in connection.execute(
+            matching.order_by(*NEWEST_FIRST).offset(offset).limit(limit)).mappings()]
+        if offset == 0 and len(rows) < limit:
+            return rows, len(rows)
+        ids = sa.select(conversations_c.conversation_id).where(*filters.conditions(dialect))
+        return rows, count(ids, connection, cap)
 
 
 def count(query: sa.sql.Select, connection: sa.engine.Connection, cap: int = COUNT_CAP) -> int:
@@ -102,10 +209,14 @@ def count(query: sa.sql.Select, connection: sa.engine.Connection, cap: int = COU
     return connection.execute(sa.select(sa.func.count()).select_from(query.limit(cap + 1).subquery())).scalar_one()
 
 
-def count_conversations(filters: Filters, url: Optional[str] = None, cap: int = COUNT_CAP) -> int:
+def count_conversations(filters: Filters, url: Optional[str] = None, cap: int = COUNT_CAP) -> Optional[int]:
+    """How many match, up to cap + 1; None for a common search term (many:
+    counting them would cost more than the page)."""
     with storage.engine(url).connect() as connection:
         if not _has_report(connection):
             return 0
+        if _common(connection, filters):
+            return None
         query = sa.select(conversations_c.conversation_id).where(*filters.conditions(connection.dialect.name))
         return count(query, connection, cap)
 
@@ -205,34 +316,38 @@ class DialogueFailure:
     text: str
 
 
-def _dialogue_query(kind: str, now: float) -> sa.sql.Select:
+def _dialogue_queries(kind: str, now: float) -> List[sa.sql.Select]:
+    """The rows of one kind, each query with an index for its order ("at")."""
     d, c = report_dialogue_failures.c, conversations_c
     recorded = sa.select(d.conversation_id, d.timestamp.label("at"), d.language, d.response, d.text) \
         .where(d.kind == kind)
     if kind == model.STOPPED:
-        return sa.select(c.conversation_id, c.last_activity.label("at"), c.language,
-                         c.stopped_on.label("response"), c.first_message.label("text")) \
-            .where(c.stopped_on.isnot(None), c.last_activity < now - model.STOPPED_AFTER)
+        return [sa.select(c.conversation_id, c.last_activity.label("at"), c.language,
+                          c.stopped_on.label("response"), c.first_message.label("text"))
+                .where(c.stopped_on.isnot(None), c.last_activity < now - model.STOPPED_AFTER)]
     if kind == model.NO_REPLY:
         # ... and conversations whose last message is still unanswered.
-        waiting = sa.select(c.conversation_id, c.open_turn_at.label("at"), c.language,
-                            sa.literal(None, sa.String).label("response"), sa.literal("").label("text")) \
-            .where(c.open_turn_at < now - model.NO_REPLY_AFTER)
-        return sa.union_all(recorded, waiting).subquery().select()
-    return recorded
+        return [recorded, sa.select(c.conversation_id, c.open_turn_at.label("at"), c.language,
+                                    sa.literal(None, sa.String).label("response"), sa.literal("").label("text"))
+                .where(c.open_turn_at < now - model.NO_REPLY_AFTER)]
+    return [recorded]
 
 
 def dialogue_failures(kind: str, offset: int = 0, limit: int = 20, url: Optional[str] = None,
                       now: Optional[float] = None) -> List[DialogueFailure]:
-    """Dialogue failures of one kind (model.DIALOGUE_FAILURES), the latest first."""
+    """Dialogue failures of one kind (model.DIALOGUE_FAILURES), the latest
+    first: each source read in its index's order, merged here."""
     now = datetime.now(timezone.utc).timestamp() if now is None else now
     with storage.engine(url).connect() as connection:
         if not _has_report(connection):
             return []
-        query = _dialogue_query(kind, now).subquery()
-        rows = connection.execute(sa.select(query).order_by(query.c.at.desc()).offset(offset).limit(limit))
-        return [DialogueFailure(kind, r.conversation_id, datetime.fromtimestamp(r.at, tz=timezone.utc),
-                                r.language, r.response, r.text or "") for r in rows]
+        rows = []
+        for query in _dialogue_queries(kind, now):
+            at = query.selected_columns.at
+            rows += connection.execute(query.order_by(at.desc()).limit(offset + limit)).all()
+    rows.sort(key=lambda r: -r.at)
+    return [DialogueFailure(kind, r.conversation_id, datetime.fromtimestamp(r.at, tz=timezone.utc),
+                            r.language, r.response, r.text or "") for r in rows[offset:offset + limit]]
 
 
 def dialogue_failure_counts(url: Optional[str] = None, now: Optional[float] = None,
@@ -242,7 +357,8 @@ def dialogue_failure_counts(url: Optional[str] = None, now: Optional[float] = No
     with storage.engine(url).connect() as connection:
         if not _has_report(connection):
             return dict.fromkeys(model.DIALOGUE_FAILURES, 0)
-        return {kind: count(_dialogue_query(kind, now), connection, cap) for kind in model.DIALOGUE_FAILURES}
+        return {kind: min(cap + 1, sum(count(q, connection, cap) for q in _dialogue_queries(kind, now)))
+                for kind in model.DIALOGUE_FAILURES}
 
 
 # ---------------------------------------------------------------- numbers

@@ -20,7 +20,7 @@ class Page:
     items: List[Any]
     number: int
     size: int
-    total: int  # counted up to `cap` + 1
+    total: Optional[int]  # counted up to `cap` + 1; None: many, not counted
     cap: Optional[int] = None
     has_more: bool = False  # a next page exists (known without counting)
 
@@ -32,10 +32,12 @@ class Page:
 
     @property
     def capped(self) -> bool:
-        return self.cap is not None and self.total > self.cap
+        return self.total is None or (self.cap is not None and self.total > self.cap)
 
     @property
     def num_pages(self) -> int:
+        if self.total is None:
+            return self.number + int(self.has_more)
         return max(1, -(-min(self.total, self.cap or self.total) // self.size))
 
     @property
@@ -59,7 +61,7 @@ class Page:
         return self.number + 1
 
 
-def fetch(number: int, size: int, items: Callable[[int, int], List[Any]], total: int,
+def fetch(number: int, size: int, items: Callable[[int, int], List[Any]], total: Optional[int],
           cap: Optional[int] = None) -> Page:
     """One more item than the page holds is read to know whether a next page exists."""
     found = items((number - 1) * size, size + 1)

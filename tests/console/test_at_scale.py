@@ -60,6 +60,7 @@ def test_counts_are_capped(stores, agent_client, monkeypatch):
 
     monkeypatch.setattr(transcripts, "PAGE_SIZE", 5)
     monkeypatch.setattr(transcripts, "COUNT_CAP", 12)
+    monkeypatch.setattr(review_view.queries, "COUNT_CAP", 12)
     monkeypatch.setattr(queries, "COUNT_CAP", 12)
     many(url, 20)
     page = agent_client.get(reverse("conversations")).content.decode()

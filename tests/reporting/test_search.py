@@ -79,3 +79,34 @@ def test_the_search_uses_the_index_on_postgresql(postgres_url, monkeypatch):
             connection.execute(sa.text("SET enable_seqscan = off"))
             plan = "\n".join(r[0] for r in connection.execute(sa.text(f"EXPLAIN {compiled}")))
             assert "trgm" in plan, plan
+
+
+def test_a_common_term_walks_conversations_newest_first(postgres_url, monkeypatch):
+    """On PostgreSQL a search first walks the newest conversations (a common
+    term fills the page there: not counted), then collects a rarer term's
+    matches through the trigram index (counted), and walks everything when
+    the term is in too many messages to collect: the same conversations."""
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    for i in range(5):
+        save_masked(postgres_url, f"c-{i}", [user(f"I want to repay part {i}", "ask_repayment_options"),
+                                             user("换手机号了", "report_phone_changed")], started=1_700_000_000 + i)
+    catchup.catch_up(postgres_url)
+    for needle in ("repay", "换手机", "换手"):
+        rows, total = queries.page(queries.Filters(text=needle), 0, 10, url=postgres_url)  # collected
+        assert total == 5 and [r["conversation_id"] for r in rows] == ["c-4", "c-3", "c-2", "c-1", "c-0"]
+        rows, total = queries.page(queries.Filters(text=needle), 0, 3, url=postgres_url)  # the newest filled it
+        assert total is None and [r["conversation_id"] for r in rows] == ["c-4", "c-3", "c-2"]
+    monkeypatch.setattr(queries, "COMMON_MESSAGES", 1)
+    rows, total = queries.page(queries.Filters(text="repay", language="en"), 3, 3, url=postgres_url)  # walked
+    assert total is None and [r["conversation_id"] for r in rows] == ["c-1", "c-0"]
+
+
+def test_no_reporting_table_holds_a_number_unmasked(stored):
+    from tests.reporting.conftest import report
+
+    everything = repr(report(stored))
+    for raw in ("13812345678", "6222021234567894562", "483920"):
+        assert raw not in everything
+    messages = repr(report(stored)["report_messages"])
+    for digits in ("5678", "4562", "138", "6222"):
+        assert digits not in messages  # searchable text: masked values are "***"

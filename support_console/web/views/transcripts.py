@@ -46,9 +46,9 @@ def filters_from(request: HttpRequest) -> records.Filters:
 
 def conversations(request: HttpRequest) -> HttpResponse:
     filters = filters_from(request)
-    total = filters.count()
-    page = paging.fetch(paging.page_number(request), PAGE_SIZE,
-                        lambda offset, limit: records.Filters.page_at(filters, offset, limit), total, COUNT_CAP)
+    number = paging.page_number(request)
+    found, total = filters.page((number - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    page = paging.Page(found[:PAGE_SIZE], number, PAGE_SIZE, total, COUNT_CAP, has_more=len(found) > PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "console/conversations.html", {

@@ -128,8 +128,8 @@ def upgrade() -> None:
         sa.Column("messages", sa.Integer, nullable=False),
         sa.Column("fallbacks", sa.Integer, nullable=False),
     )
-    op.create_index("ix_tickets_created_at", "tickets", ["created_at"])
-    op.create_index("ix_ratings_created_at", "ratings", ["created_at"])
+    op.create_index("ix_tickets_created_at", "tickets", ["created_at", "reason", "language"])
+    op.create_index("ix_ratings_created_at", "ratings", ["created_at", "source", "language", "score"])
     if dialect == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_report_messages_text_trgm ON report_messages USING gin (text gin_trgm_ops)")
