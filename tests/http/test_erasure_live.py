@@ -55,7 +55,7 @@ def test_an_erased_conversation_is_forgotten_by_the_running_server(servers, send
     assert answer.status_code == 200, answer.content
     assert answer.json()["conversation"] == erasure.digest(conversation)
     assert traces(servers.db_url, needles) == {}
-    assert "Forgot conversation" in servers.rasa_log()
+    assert "Forgot a conversation" in servers.rasa_log()
 
     # The same sender: a fresh conversation, not paused, nothing of before.
     tracker = servers.tracker(sender)
