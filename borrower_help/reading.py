@@ -96,7 +96,8 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
     entities it carries."""
     reading = Reading()
     payload = text.strip().startswith("/")
-    facts = {} if payload else signals.stated_facts(text)
+    id_flow = context.active_form == "id_expired_form" or context.slots.get("problem") == "id_expired"
+    facts = {} if payload else signals.stated_facts(text, about_the_id=id_flow)
     reading.entities.update(facts)
     if payload:
         return _payload(intent, context, reading)

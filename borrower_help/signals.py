@@ -20,7 +20,8 @@ def _any(*patterns: Text, flags: int = I) -> Pattern[Text]:
 # Fee-for-limit offers, anyone asking for a code or password, "safe account"
 # transfers, "account cancellation / credit record" calls, screen sharing,
 # refunds that need an app or a code, and a borrower about to hand a code over.
-_CODE = r"(?:code|otp|verification|sms|password|pin|密码|验证码|动态码|短信码|校验码)"
+# Whole English words: "pin" is also in "opinion" and "topping".
+_CODE = r"(?:\b(?:codes?|otps?|verification|sms|passwords?|pins?)\b|密码|验证码|动态码|短信码|校验码)"
 _SCAM = _any(
     # someone (not the app) wants the code / password
     rf"(?:\b(?:he|she|they|someone|somebody|a guy|a man|a woman|the caller|caller|customer service|agent|staff)\b|"
@@ -265,13 +266,21 @@ _SAME_NUMBER = _any(
 )
 
 
-def stated_facts(text: Text) -> Dict[Text, bool]:
+# "my new card" is the ID card only in a conversation about the ID; anywhere
+# else it is as likely a bank card ("I'm still waiting for my new card").
+_NAMES_THE_ID = _any(r"(?<![a-z])id(?![a-z])|\bidentity\b|身份证|证件|[新的]证")
+
+
+def stated_facts(text: Text, about_the_id: bool = False) -> Dict[Text, bool]:
     """The flow answers `text` states, e.g. {"can_log_in": False}, and
-    `same_number` when the registered number is said to be unchanged."""
+    `same_number` when the registered number is said to be unchanged.
+    `about_the_id`: the conversation is already about the ID card."""
     found: Dict[Text, bool] = {}
     for slot, value, pattern in _FACTS:
         if slot not in found and pattern.search(text or ""):
             found[slot] = value
+    if "has_new_id" in found and not about_the_id and not _NAMES_THE_ID.search(text or ""):
+        del found["has_new_id"]
     if found.get("id_updated_in_app"):
         found.setdefault("has_new_id", True)  # nobody uploads an ID they do not have
     if _SAME_NUMBER.search(text or ""):

@@ -127,6 +127,7 @@ def test_a_button_tapped_answers_the_form_question():
 @pytest.mark.parametrize("text", [
     "I didn't get the verification code", "验证码一直收不到", "the app asked for my SMS code, is that normal?",
     "how do I change my password", "I want to raise my limit", "还款日是几号",
+    "Tell me your opinion on the exchange rate.", "Please tell me the limit to topping-up.",  # "pin" inside words
 ])
 def test_ordinary_questions_are_not_scams(text):
     assert not signals.is_scam(text)
@@ -139,3 +140,13 @@ def test_ordinary_questions_are_not_scams(text):
 ])
 def test_scams_in_borrowers_words(text):
     assert signals.is_scam(text)
+
+
+def test_a_new_card_is_the_id_only_in_a_conversation_about_the_id():
+    assert signals.stated_facts("I'm still waiting for my new card") == {}
+    assert signals.stated_facts("I'm still waiting for my new card", about_the_id=True) == {"has_new_id": False}
+    assert signals.stated_facts("新ID拿到了 但是APP里实名认证还是过不了") == {"has_new_id": True}
+    assert reading_of("I haven't gotten my new card.", "report_id_expired", slots={}).intent is None
+    assert reading_of("not yet, still waiting for the new card", "deny",
+                      last_question=ASK["new_id"], active_form="id_expired_form",
+                      slots={"problem": "id_expired"}).entities == {"has_new_id": False, "answer": False}
