@@ -106,7 +106,7 @@ test-lint: $(BIN)/.installed
 	$(BIN)/mypy
 
 test-unit: $(BIN)/.installed $(CHARTS)
-	$(BIN)/pytest tests/core tests/actions tests/rasa_extensions tests/scripts tests/bench tests/deploy tests/console tests/reporting tests/launcher -q
+	$(BIN)/pytest tests/core tests/actions tests/rasa_extensions tests/scripts tests/bench tests/evaluation tests/console tests/reporting tests/launcher -q
 
 test-stories: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/ \

@@ -108,7 +108,10 @@ def wants_a_person(text: Text) -> bool:
 
 # ---------------------------------------------------------------- complaints
 _COMPLAINT = _any(
-    r"\bcomplain(?:t|ts|ing)?\b|\bescalat(?:e|ion)\b|\bfile a (?:formal )?report\b|\bregulator\b|"
+    r"\bcomplain(?:t|ts|ing|ed)?\b|\bescalat(?:e|ed|ing|ion)\b|\bfile a (?:formal )?report\b|\bregulator\b|"
+    r"\b(?:random|unfair|illegal|bogus|wrong) (?:fees?|charges?)\b|\bnever agreed to\b|"
+    r"\bcollectors?\b[^.?!]{0,30}\b(?:called|calling|call|phoned|contacted|texted|messag\w*)\b[^.?!]{0,20}"
+    r"\b(?:boss|work|family|parents|wife|husband|friends|contacts|colleagues|relatives)\b|"
     r"\bombudsman\b|\blawyer\b|\bsue (?:you|them)\b|\blegal action\b|\bharass(?:ing|ment|ed)?\b|"
     r"\bdispute (?:this|the|a)\b|\bi dispute\b|\bunfair (?:fee|charge|interest)\b|\bhidden (?:fee|charge)s?\b|"
     r"\bloan shark\b|\busur(?:y|ious)\b|\bthreaten(?:ing|ed)?\b",

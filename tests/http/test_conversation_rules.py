@@ -165,3 +165,40 @@ def test_the_person_button_works_inside_a_flow(servers, sender):
 def test_a_rating_only_where_one_was_asked(servers, sender):
     _, said = turn(servers, sender, "5 stars")
     assert "action_store_rating" not in said and "utter_ask_rating_comment" not in said
+
+
+@pytest.mark.parametrize("complaint", [
+    "I dispute this charge on my statement",
+    "you guys are charging random fees, this is unfair",
+    "your collectors keep harassing my family",
+    "I want this escalated",
+    "I'm going to report you to the regulator",
+    "这笔费用我有异议",
+    "你们乱收费",
+    "借一万到手只有八千 这不是砍头息吗",
+    "催收天天打电话骚扰我家里人",
+    "再不处理我就打12378",
+])
+def test_every_form_of_complaint_opens_a_complaint_ticket(servers, sender, complaint):
+    replies, said = turn(servers, sender, complaint)
+    assert handoff_of(replies)["reason"] == "complaint", said
+    assert handoff_of(replies)["ticket_id"].startswith("BH-")
+    assert bool(CHINESE.search(texts(replies)[0])) == bool(CHINESE.search(complaint))
+
+
+@pytest.mark.parametrize("flow, rating, stored", [
+    (["my ID card expired", "yes I have it", "yes I uploaded it", "yes"], "4 out of 5", "4"),
+    (["身份证过期了", "有了", "传过了", "好了"], "给5分", "5"),
+])
+def test_a_rating_typed_when_asked_is_kept_and_the_same_words_elsewhere_are_not(
+        servers, sender, flow, rating, stored):
+    for message in flow:
+        _, said = turn(servers, sender, message)
+    assert "utter_ask_rating" in said, said
+    _, said = turn(servers, sender, rating)
+    assert "utter_ask_rating_comment" in said  # kept, and a comment asked for
+    assert servers.tracker(sender)["slots"]["rating_score"] == stored
+    other = sender + "-elsewhere"
+    turn(servers, other, flow[0])
+    _, said = turn(servers, other, rating)  # the same words in the middle of a flow
+    assert "utter_ask_rating_comment" not in said and not servers.tracker(other)["slots"].get("rating_stored")
