@@ -106,6 +106,7 @@ test-lint: $(BIN)/.installed
 	$(BIN)/mypy
 
 test-unit: $(BIN)/.installed $(CHARTS)
+	@scripts/ensure-nginx.sh  # the rendered nginx configuration is checked by nginx -t
 	$(BIN)/pytest tests/core tests/actions tests/rasa_extensions tests/scripts tests/bench tests/evaluation tests/console tests/reporting tests/launcher -q
 
 test-stories: $(MODEL)

@@ -16,7 +16,7 @@ transcripts). Everything here was masked before it was stored
 import pathlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import sqlalchemy as sa
@@ -207,16 +207,11 @@ def whole_conversations(filters: "Filters", url: Optional[str] = None) -> Iterat
 
 
 @dataclass
-class Filters:
-    text: str = ""
-    intent: str = ""
-    outcome: str = ""
-    language: str = ""
-    since: Optional[date] = None
-    until: Optional[date] = None  # inclusive
+class Filters(queries.Filters):
+    """The reporting model's conversation filters, giving the console's rows."""
 
     def query(self) -> queries.Filters:
-        return queries.Filters(self.text, self.intent, self.outcome, self.language, self.since, self.until)
+        return self
 
     def page(self, offset: int, limit: int, url: Optional[str] = None) -> Tuple[List[Listed], Optional[int]]:
         """A page and the count (up to queries.COUNT_CAP + 1; None: many)."""
