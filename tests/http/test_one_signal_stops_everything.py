@@ -1,6 +1,6 @@
 """One signal stops every process of `make run`, every time: Ctrl-C in a
-terminal (SIGINT to the whole process group), a SIGTERM to the launcher
-alone, and the launcher killed outright (its children follow it)."""
+terminal (SIGINT to the whole process group of `make run`), a SIGTERM to the
+launcher alone, and the launcher killed outright (its children follow it)."""
 import os
 import pathlib
 import signal
@@ -44,7 +44,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def start(tmp_path, command):
+def spawn(tmp_path, command):
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "CONSOLE_PORT": free_port(),
              "WIDGET_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "PYTHONPATH": str(ROOT),
@@ -52,12 +52,15 @@ def start(tmp_path, command):
            "CONSOLE_DATABASE_URL": f"sqlite:///{tmp_path / 'console.db'}"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=(tmp_path / "out.log").open("w"),
                                stderr=subprocess.STDOUT, start_new_session=True)  # its own group, as a terminal's
+    return process, ports, tmp_path / "out.log"
+
+
+def wait_listening(process, ports, log):
     deadline = time.monotonic() + 300
     while not all(listening(p) for p in ports.values()):
         if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"did not start: {(tmp_path / 'out.log').read_text()[-2000:]}")
+            pytest.fail(f"did not start: {log.read_text()[-2000:]}")
         time.sleep(1)
-    return process, ports
 
 
 def everything_stopped(process, ports, pids, seconds=40):
@@ -79,24 +82,34 @@ def launcher_pids(process):
     return pids
 
 
-@pytest.mark.parametrize("how", ["ctrl-c to the group", "sigterm to the launcher", "sigkill of the launcher"])
-def test_one_signal_stops_the_launcher_and_everything_it_started(tmp_path, how):
-    process, ports = start(tmp_path, [sys.executable, "-m", "borrower_help.launcher", "run"])
+LAUNCHER = [sys.executable, "-m", "borrower_help.launcher", "run"]
+COMMANDS = {"ctrl-c to make run's group": ["make", "--no-print-directory", "run"],
+            "sigterm to the launcher": LAUNCHER,
+            "sigkill of the launcher": LAUNCHER}
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory):
+    """Every case started at once (each Rasa server loads its model on its
+    own core time; one after another they would take three times as long)."""
+    started = {how: spawn(tmp_path_factory.mktemp("signal"), command) for how, command in COMMANDS.items()}
+    yield started
+    for process, _, _ in started.values():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("how", list(COMMANDS))
+def test_one_signal_stops_make_run_or_the_launcher_and_everything_started(running, how):
+    process, ports, log = running[how]
+    wait_listening(process, ports, log)
     pids = launcher_pids(process)
     assert len(pids) >= 5  # launcher, Rasa, actions, console (+ workers), page, worker
-    if how == "ctrl-c to the group":
+    if how == "ctrl-c to make run's group":
         os.killpg(process.pid, signal.SIGINT)
     elif how == "sigterm to the launcher":
         process.send_signal(signal.SIGTERM)
     else:
         process.kill()
     assert everything_stopped(process, ports, pids), f"left running after {how}"
-    process.wait(timeout=30)
-
-
-def test_ctrl_c_stops_make_run(tmp_path):
-    process, ports = start(tmp_path, ["make", "--no-print-directory", "run"])
-    pids = launcher_pids(process)
-    os.killpg(process.pid, signal.SIGINT)
-    assert everything_stopped(process, ports, pids), "make run left processes running"
     process.wait(timeout=30)
