@@ -26,7 +26,7 @@ PYTHON310 = $(shell scripts/find-python310.sh)
 
 TRAINING_INPUTS := config.yml $(shell find domain data rasa_extensions/components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help setup test-setup system-packages train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-kubernetes test-lint validate eval eval-conversations bench-nlu bench-load bench-never-silent bench-console clean
+.PHONY: help setup test-setup system-packages checks-without-model train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-kubernetes test-lint validate eval eval-conversations bench-nlu bench-load bench-never-silent bench-console clean
 
 help:
 	@echo "make run       set up, train if the data changed, start the assistant (demo page on localhost:8080)"
@@ -175,7 +175,16 @@ system-packages:
 	@scripts/ensure-nginx.sh
 	@scripts/ensure-browser.sh
 
-test: test-setup validate test-lint test-unit test-stories test-http test-security test-browser test-production test-kubernetes
+# Training keeps about one of two cores busy for most of its minutes: the
+# checks that need no model (lint, unit tests, Kubernetes manifests) run
+# beside it (the model is the same: seeds and deterministic ops); the
+# suites that start servers run after it, one at a time.
+test: test-setup validate
+	@$(MAKE) --no-print-directory -j2 --output-sync=target $(MODEL) checks-without-model
+	@$(MAKE) --no-print-directory test-stories test-http test-security test-browser test-production
+
+checks-without-model:
+	@$(MAKE) --no-print-directory test-lint test-unit test-kubernetes
 
 eval: $(BIN)/.installed
 	$(BIN)/python scripts/evaluate_nlu.py
