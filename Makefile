@@ -177,11 +177,15 @@ system-packages:
 
 # Training keeps about one of two cores busy for most of its minutes: the
 # checks that need no model (lint, unit tests, Kubernetes manifests) run
-# beside it (the model is the same: seeds and deterministic ops); the
-# suites that start servers run after it, one at a time.
+# beside it (the model is the same: seeds and deterministic ops). A Rasa
+# server answers on one event loop, one core: the suites that start their
+# own servers run two at a time, each on its own ports and files; the
+# production suite, with two Rasa servers of its own, runs alone.
 test: test-setup validate
 	@$(MAKE) --no-print-directory -j2 --output-sync=target $(MODEL) checks-without-model
-	@$(MAKE) --no-print-directory test-stories test-http test-security test-browser test-production
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-stories test-http
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-security test-browser
+	@$(MAKE) --no-print-directory test-production
 
 checks-without-model:
 	@$(MAKE) --no-print-directory test-lint test-unit test-kubernetes
