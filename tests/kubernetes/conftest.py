@@ -49,6 +49,14 @@ class Manifests:
     def workloads(self) -> List[Dict[str, Any]]:
         return self.all("Deployment") + self.all("Job")
 
+    def every_container(self) -> List[Dict[str, Any]]:
+        """Every container of every workload, init containers included."""
+        found = []
+        for workload in self.workloads():
+            spec = workload["spec"]["template"]["spec"]
+            found += spec.get("initContainers", []) + spec.get("containers", [])
+        return found
+
     def container(self, kind: str, name: str, container: str, init: bool = False) -> Dict[str, Any]:
         spec = self.get(kind, name)["spec"]["template"]["spec"]
         found = [c for c in spec.get("initContainers" if init else "containers", []) if c["name"] == container]

@@ -240,18 +240,16 @@ def test_each_process_gets_the_secrets_it_reads_from_a_secret(manifests):
 
 def test_secrets_are_referenced_never_committed(manifests):
     assert not manifests.all("Secret"), "a Secret object is in the manifests"
-    for workload in manifests.workloads():
-        spec = workload["spec"]["template"]["spec"]
-        for container in spec.get("initContainers", []) + spec.get("containers", []):
-            for entry in container.get("env", []):
-                ref = (entry.get("valueFrom") or {}).get("secretKeyRef")
-                if ref:
-                    assert ref["name"] in SECRET_NAMES, ref
-                    # A Secret's key is the variable's name: one name everywhere.
-                    assert ref["key"] == entry["name"] or entry["name"] == "CONSOLE_DATABASE_URL", entry
-                else:
-                    assert not re.search(r"PASSWORD|SECRET|TOKEN|KEY$", entry["name"]), \
-                        f"{entry['name']} is written in the manifest"
+    for container in manifests.every_container():
+        for entry in container.get("env", []):
+            ref = (entry.get("valueFrom") or {}).get("secretKeyRef")
+            if ref:
+                assert ref["name"] in SECRET_NAMES, ref
+                # A Secret's key is the variable's name: one name everywhere.
+                assert ref["key"] == entry["name"] or entry["name"] == "CONSOLE_DATABASE_URL", entry
+            else:
+                assert not re.search(r"PASSWORD|SECRET|TOKEN|KEY$", entry["name"]), \
+                    f"{entry['name']} is written in the manifest"
     # Nothing secret-looking in the ConfigMap either.
     assert not [k for k in manifests.settings() if re.search(r"PASSWORD|SECRET|TOKEN|_KEY$", k)]
 
@@ -259,14 +257,12 @@ def test_secrets_are_referenced_never_committed(manifests):
 def test_the_readme_says_how_to_create_every_secret_referenced(manifests):
     readme = (ROOT / "README.md").read_text()
     section = readme[readme.index("## Running on Kubernetes"):]
-    for workload in manifests.workloads():
-        spec = workload["spec"]["template"]["spec"]
-        for container in spec.get("initContainers", []) + spec.get("containers", []):
-            for entry in container.get("env", []):
-                ref = (entry.get("valueFrom") or {}).get("secretKeyRef")
-                if ref:
-                    assert f"create secret generic {ref['name']}" in section, ref["name"]
-                    assert f"{ref['key']}=" in section, ref["key"]
+    for container in manifests.every_container():
+        for entry in container.get("env", []):
+            ref = (entry.get("valueFrom") or {}).get("secretKeyRef")
+            if ref:
+                assert f"create secret generic {ref['name']}" in section, ref["name"]
+                assert f"{ref['key']}=" in section, ref["key"]
 
 
 def test_every_setting_is_one_the_code_reads(manifests):
@@ -286,11 +282,9 @@ def test_no_process_can_fall_back_to_generating_secrets(manifests):
     variable is missing: in a pod that must fail, not give each pod its own."""
     var = manifests.settings()["BORROWER_HELP_VAR"]
     assert var.startswith(APP + "/")
-    for workload in manifests.workloads():
-        spec = workload["spec"]["template"]["spec"]
-        for container in spec.get("initContainers", []) + spec.get("containers", []):
-            assert container["securityContext"]["readOnlyRootFilesystem"] is True
-            assert all(not m["mountPath"].startswith(var) for m in container.get("volumeMounts", []))
+    for container in manifests.every_container():
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True
+        assert all(not m["mountPath"].startswith(var) for m in container.get("volumeMounts", []))
 
 
 # -- Ingress and network policies ----------------------------------------------

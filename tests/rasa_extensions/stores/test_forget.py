@@ -3,29 +3,20 @@ waits for the turn in progress, deletes the events while no turn can start,
 and leaves no lock behind: in memory and in Redis (the production shape,
 shared by every server)."""
 import asyncio
-import os
 import secrets
-from urllib.parse import urlsplit
 
 import pytest
-import redis
 import sqlalchemy as sa
 from rasa.core.lock_store import InMemoryLockStore
 
 from borrower_help.storage.schema import events
 from rasa_extensions.forget import forget_conversation
 from rasa_extensions.stores.lock_store import AtomicRedisLockStore
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+from tests.rasa_extensions.stores.conftest import redis_settings_or_skip
 
 
 def redis_store():
-    parts = urlsplit(REDIS_URL)
-    settings = {"host": parts.hostname, "port": parts.port or 6379, "db": int(parts.path.strip("/") or 0)}
-    try:
-        redis.Redis(**settings, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"no Redis at {REDIS_URL} ({error}); set TEST_REDIS_URL")
+    settings = redis_settings_or_skip()
     return AtomicRedisLockStore(**settings, key_prefix="forget" + secrets.token_hex(4))
 
 

@@ -2,10 +2,8 @@
 when several servers queue messages of one conversation at once (#9213);
 AtomicRedisLockStore does not, and lets one message in at a time."""
 import asyncio
-import os
 import secrets
 import threading
-from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -14,19 +12,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from rasa_extensions.stores.lock_store import AtomicRedisLockStore
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 SERVERS, TICKETS_EACH = 6, 40
-
-
-@pytest.fixture(scope="module")
-def redis_settings():
-    parts = urlsplit(REDIS_URL)
-    settings = {"host": parts.hostname, "port": parts.port or 6379, "db": int(parts.path.strip("/") or 0)}
-    try:
-        redis.Redis(**settings, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"no Redis at {REDIS_URL} ({error}); set TEST_REDIS_URL")
-    return settings
 
 
 def stores(cls, settings, prefix):
