@@ -19,17 +19,11 @@ import subprocess
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
+from borrower_help.launcher.throwaway import free_port, reachable
+
 POSTGRES = ("127.0.0.1", 5432)
 RABBITMQ = ("127.0.0.1", 5672)
 PARTS = ("actions", "rasa")  # no console, demo page or worker: the load is REST only
-
-
-def reachable(host: str, port: int) -> bool:
-    try:
-        socket.create_connection((host, port), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 def port_free(port: int) -> bool:
@@ -39,12 +33,6 @@ def port_free(port: int) -> bool:
             return True
         except OSError:
             return False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def free_ports_in_a_row(count: int) -> int:

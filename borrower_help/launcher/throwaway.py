@@ -29,6 +29,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def reachable(host: str, port: int, timeout: float = 2) -> bool:
+    """Whether something accepts connections at host:port now."""
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
 def relaxed_credentials(source: pathlib.Path, target: pathlib.Path) -> pathlib.Path:
     channels = yaml.safe_load(source.read_text(encoding="utf-8"))
     for channel in channels.values():

@@ -4,23 +4,18 @@ launcher alone, and the launcher killed outright (its children follow it)."""
 import os
 import pathlib
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
-from borrower_help.launcher.throwaway import free_port
+from borrower_help.launcher.throwaway import free_port, reachable
 from tests.conftest import ROOT
 
 
 def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
+    return reachable("127.0.0.1", port, timeout=1)
 
 
 def children_of(pid: int):

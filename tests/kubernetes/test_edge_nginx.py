@@ -10,7 +10,6 @@ import json
 import pathlib
 import re
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -19,16 +18,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from borrower_help.launcher.throwaway import free_port
 from rasa_extensions.channels.limits import client_address
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 EDGE_CONF = ROOT / "deploy" / "kubernetes" / "base" / "rasa-edge.conf"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Echo(BaseHTTPRequestHandler):

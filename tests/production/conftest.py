@@ -4,7 +4,6 @@ loopback ports, with a database, a Redis (with a password) and a queue of
 its own that are removed afterwards."""
 import os
 import secrets
-import socket
 import subprocess
 from dataclasses import dataclass
 
@@ -16,22 +15,8 @@ from borrower_help.api_token import bearer_token
 from borrower_help.conversation_ids import for_rest
 from borrower_help.launcher import Supervisor, production_settings, start_production
 from borrower_help.launcher.settings import Settings
-from borrower_help.launcher.throwaway import relaxed_credentials
+from borrower_help.launcher.throwaway import free_port, reachable, relaxed_credentials
 from tests.conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def reachable(host: str, port: int) -> bool:
-    try:
-        socket.create_connection((host, port), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 @dataclass
