@@ -131,3 +131,23 @@ def test_the_edge_answers_its_own_health_check(edge):
     with urllib.request.urlopen(f"{url}/edge-health", timeout=5) as response:
         assert response.status == 200
     assert re.search(r"location = /edge-health", EDGE_CONF.read_text())
+
+
+def test_a_token_in_the_url_is_refused_and_written_nowhere(edge):
+    import http.client
+
+    url, folder = edge
+    port = int(url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=("127.0.0.2", 0))
+    try:
+        connection.request("GET", "/conversations/someone/tracker?include_events=ALL&token=should-not-be-kept")
+        response = connection.getresponse()
+        assert response.status == 400
+        assert "Authorization header" in json.loads(response.read())["error"]
+    finally:
+        connection.close()
+    seen = fetch(f"{url}/conversations/someone/tracker?include_events=ALL", {})
+    assert seen["path"].endswith("?include_events=ALL")  # other query strings still reach Rasa
+    time.sleep(0.2)
+    written = "".join(p.read_text(errors="replace") for p in folder.glob("*.log"))
+    assert "/conversations/someone/tracker" in written and "should-not-be-kept" not in written

@@ -32,7 +32,8 @@ def test_no_token_or_authorization_reaches_nginx_logs(cluster):
     """Item 3b: every console call passes through nginx; it keeps paths only."""
     conversation = cluster.conversation("prod-" + secrets.token_hex(6))
     requests.get(f"{cluster.url}/conversations/{conversation}/tracker", headers=cluster.headers(), timeout=30)
-    requests.get(f"{cluster.url}/conversations/{conversation}/tracker?token=should-not-be-kept", timeout=30)
+    in_url = requests.get(f"{cluster.url}/conversations/{conversation}/tracker?token=should-not-be-kept", timeout=30)
+    assert in_url.status_code == 400 and "Authorization header" in in_url.json()["error"]
     logs = "".join(p.read_text(errors="replace") for p in cluster.settings.var_dir.rglob("nginx*.log"))
     assert conversation in logs  # the requests were logged...
     assert "should-not-be-kept" not in logs and "Bearer" not in logs and cluster.api_secret not in logs
