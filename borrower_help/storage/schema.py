@@ -211,6 +211,9 @@ sa.Index("ix_events_sender_type_timestamp", events.c.sender_id, events.c.type_na
 # Read by the console's Numbers page for the last 30 days (covering: the
 # counts come from the index alone).
 sa.Index("ix_tickets_created_at", tickets.c.created_at, tickets.c.reason, tickets.c.language)
+# The deadlines met per week (borrower_help/storage/sla_report.py), covering too.
+sa.Index("ix_tickets_deadlines", tickets.c.created_at, tickets.c.first_response_due,
+         tickets.c.first_response_at, tickets.c.resolution_due, tickets.c.resolved_at)
 sa.Index("ix_ratings_created_at", ratings.c.created_at, ratings.c.source, ratings.c.language, ratings.c.score)
 
 

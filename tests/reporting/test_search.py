@@ -101,6 +101,31 @@ def test_a_common_term_walks_conversations_newest_first(postgres_url, monkeypatc
     assert total is None and [r["conversation_id"] for r in rows] == ["c-1", "c-0"]
 
 
+def test_a_term_common_beyond_the_first_window_walks_on(postgres_url, monkeypatch):
+    """Too few matches among the newest conversations to fill the page, but
+    more than a count can show (estimated from the window's share): walked
+    on, newest first, not collected; a walk longer than WALK_BUDGET is not
+    tried. Both give the same conversations."""
+    import sqlalchemy as sa
+
+    from borrower_help import storage
+
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    for i in range(5):
+        save_masked(postgres_url, f"w-{i}", [user(f"my ID card expired {i}", "report_id_expired")],
+                    started=1_700_000_000 + i)
+    catchup.catch_up(postgres_url)
+    with storage.engine(postgres_url).begin() as connection:
+        connection.execute(sa.text("ANALYZE report_conversations"))  # the estimate reads its reltuples
+    newest_first = ["w-4", "w-3", "w-2", "w-1", "w-0"]
+    monkeypatch.setattr(queries, "COUNT_CAP", 0)  # any share is "more than a count shows"
+    rows, total = queries.page(queries.Filters(text="card expired"), 0, 10, url=postgres_url)
+    assert total is None and [r["conversation_id"] for r in rows] == newest_first  # walked
+    monkeypatch.setattr(queries, "WALK_BUDGET", 1)
+    rows, total = queries.page(queries.Filters(text="card expired"), 0, 10, url=postgres_url)
+    assert total == 5 and [r["conversation_id"] for r in rows] == newest_first  # collected, counted
+
+
 def test_no_reporting_table_holds_a_number_unmasked(stored):
     from tests.reporting.conftest import report
 
