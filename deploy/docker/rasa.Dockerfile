@@ -5,7 +5,7 @@
 #   docker build -f deploy/docker/rasa.Dockerfile -t REGISTRY/borrower-help/rasa:TAG .
 #
 # The model is trained in the `model-train` stage from config.yml, domain/
-# and data/ (about 3 minutes on 2 cores; seeded, so the same data gives the
+# and data/ (about 9 minutes on 2 cores; seeded, so the same data gives the
 # same model). To ship the model `make train` already built instead:
 #
 #   docker build --target with-model-from-context -f deploy/docker/rasa.Dockerfile ...
