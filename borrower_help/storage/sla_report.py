@@ -33,7 +33,7 @@ def by_week(since: datetime, now: datetime, url: Optional[Text] = None) -> List[
 
     One range query per week rather than a GROUP BY on a week expression:
     each reads its slice of ix_tickets_deadlines alone, with no sort and no
-    per-row date arithmetic (at 350,000 tickets: 50 ms against 400)."""
+    per-row date arithmetic (at 350,000 tickets: 120 ms against 400)."""
     first_decided, first_met = _decided_and_met(c.first_response_at, c.first_response_due, now)
     complaint_decided, complaint_met = _decided_and_met(c.resolved_at, c.resolution_due, now)
     counts = sa.select(sa.func.count(), first_decided, first_met, complaint_decided, complaint_met)
