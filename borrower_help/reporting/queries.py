@@ -101,6 +101,13 @@ def _epoch(day: date) -> float:
 NEWEST_FIRST = (conversations_c.last_activity.desc(), conversations_c.conversation_id.desc())
 
 
+def _estimated_conversations(connection: sa.engine.Connection) -> float:
+    """PostgreSQL's own row estimate of report_conversations (no count: a
+    million rows; -1 or 0 before the table was first analysed)."""
+    return connection.execute(sa.text(
+        "SELECT reltuples FROM pg_class WHERE relname = 'report_conversations'")).scalar() or 0
+
+
 def _probe(connection: sa.engine.Connection, filters: Filters) -> Optional[List[str]]:
     """PostgreSQL: the conversations whose messages hold the search term,
     read through the trigram index, when it is in fewer messages than 1 per
@@ -108,8 +115,7 @@ def _probe(connection: sa.engine.Connection, filters: Filters) -> Optional[List[
     for a common term (the caller walks conversations newest first)."""
     if query_terms(filters.text.strip())[0] == "scan":
         return None
-    estimate = connection.execute(sa.text(
-        "SELECT reltuples FROM pg_class WHERE relname = 'report_conversations'")).scalar() or 0
+    estimate = _estimated_conversations(connection)
     threshold = max(COMMON_MESSAGES, int(estimate) // COMMON_SHARE)
     found = [r[0] for r in connection.execute(matching_messages("postgresql", filters.text.strip()).limit(threshold))]
     return None if len(found) >= threshold else sorted(set(found))
@@ -120,8 +126,7 @@ def _walk_pays(connection: sa.engine.Connection, hits: int, window: int, wanted:
     common enough to walk on for `wanted` matches?"""
     if not hits:
         return False
-    conversations = connection.execute(sa.text(
-        "SELECT reltuples FROM pg_class WHERE relname = 'report_conversations'")).scalar() or 0
+    conversations = _estimated_conversations(connection)
     return hits * conversations / window > 2 * COUNT_CAP and wanted * window / hits <= WALK_BUDGET
 
 
