@@ -80,14 +80,20 @@ def _button_payload(text: Text, buttons: Sequence[Dict[Text, Any]]) -> Optional[
     return None
 
 
+# Below this, a second guess is noise: "非常满意" unasked is not a complaint
+# because "不满意" is one.
+SECOND_GUESS_AT_LEAST = 0.3
+
+
 def _plain(text: Text) -> Text:
     return "".join(c for c in text.casefold() if c.isalnum())
 
 
-def _next_best(ranking: Sequence[Dict[Text, Any]], excluded: Sequence[Text]) -> Optional[Text]:
+def _next_best(ranking: Sequence[Dict[Text, Any]], excluded: Sequence[Text],
+               at_least: float = 0.0) -> Optional[Text]:
     for candidate in ranking:
         if candidate.get("name") not in excluded:
-            return candidate.get("name")
+            return candidate.get("name") if candidate.get("confidence", 0.0) >= at_least else None
     return None
 
 
@@ -102,9 +108,10 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
     if payload:
         return _payload(intent, context, reading)
 
-    if signals.is_scam(text):
+    fee_dispute = signals.disputes_a_charged_fee(text)
+    if signals.is_scam(text) and not fee_dispute:
         return _set(reading, "report_fraud", "a scam story")
-    if signals.is_complaint(text) and intent != "report_fraud":
+    if signals.is_complaint(text) and (intent != "report_fraud" or fee_dispute):
         return _set(reading, "file_complaint", "a complaint")
     if signals.wants_a_person(text):
         if context.last_question in ("utter_offer_human", "utter_offer_human_after_misses"):
@@ -140,7 +147,9 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
         reading.entities["money_taken"] = True
         return _set(reading, "report_repayment_failed", "money taken but not posted")
     if intent == "rate":
-        return _set(reading, _next_best(ranking, ("rate",)) or "nlu_fallback", "no rating was asked for")
+        # "非常满意" unasked: the model's second guess only if it believed in it.
+        return _set(reading, _next_best(ranking, ("rate",), SECOND_GUESS_AT_LEAST) or "nlu_fallback",
+                    "no rating was asked for")
     topic = step_details.asked_about(text, context.recent_responses)
     if topic:
         reading.entities["step_topic"] = topic.name

@@ -117,12 +117,37 @@ _COMPLAINT = _any(
     r"\bloan shark\b|\busur(?:y|ious)\b|\bthreaten(?:ing|ed)?\b",
     r"投诉|举报|维权|12378|12315|银保监|金融监管|监管局|消协|消保|315|黑猫|律师|起诉|法院|"
     r"催收[^.。!?！？]{0,10}(?:骚扰|威胁|辱骂|爆|打电话给我家|打给我的|通讯录)|暴力催收|爆通讯录|骚扰我|"
+    r"催收[^.。!?！？]{0,6}(?:打电话|打到|打给|找到?)[^.。!?！？]{0,6}"
+    r"(?:家里|家人|单位|公司|领导|老板|同事|父母|爸妈|老婆|老公|朋友|亲戚)|"
     r"乱收费|砍头息|高利贷|利息太高|费用[^.。!?！？]{0,6}异议|有异议|不合理收费|乱扣|多扣|霸王条款",
 )
 
 
 def is_complaint(text: Text) -> bool:
     return bool(_COMPLAINT.search(text or ""))
+
+
+# A fee already charged and disputed ("hidden fees in my loan I never agreed
+# to") is a complaint, although its words also fit the fee-for-a-loan scam and
+# fraud; being asked to pay first (deposit, unlock, transfer) stays a scam.
+_DISPUTED_FEE = _any(
+    r"\b(?:fees?|charges?|interest|penalty|premium|membership)\b",
+    r"(?:服务|手续|会员|保险|违约|逾期|管理|担保)费|利息|罚息|砍头息",
+)
+_ALREADY_CHARGED = _any(
+    r"\bhidden\b|\bnever agreed\b|\bcharged me\b|\bon my (?:statement|bill)\b|\bin my loan\b|\btook\b|\bdeducted\b",
+    r"多扣|乱收费|乱扣|扣了|账单里|没同意|不认",
+)
+_ASKED_TO_PAY_FIRST = _any(
+    r"\bpay (?:it )?first\b|\bdeposit\b|\bupfront\b|\bunlock\b|\btransfer\b|\brelease\b",
+    r"保证金|解冻|先交|先付|转账|打钱|激活费|工本费|验资|刷流水",
+)
+
+
+def disputes_a_charged_fee(text: Text) -> bool:
+    text = text or ""
+    return (is_complaint(text) and bool(_DISPUTED_FEE.search(text)) and bool(_ALREADY_CHARGED.search(text))
+            and not _ASKED_TO_PAY_FIRST.search(text))
 
 
 # --------------------------------------------------------- cause over symptom

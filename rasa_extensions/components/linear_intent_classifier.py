@@ -9,7 +9,9 @@ Words come from the pipeline's tokenizer (jieba for Chinese); character 1–4
 grams are read from the raw lower-cased text, so 花呗/借呗/验证码 written with
 typos or without the word boundaries jieba expects still share features.
 """
+import json
 import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
@@ -29,14 +31,14 @@ from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "linear_intent_classifier.skops"
-# skops trusts scikit-learn's estimators by default; the IDF weights are kept
-# as a scipy sparse matrix, a plain data container.
-TRUSTED_EXTRA_TYPES = ["scipy.sparse._csr.csr_matrix"]
+# Stored as plain data, never as pickled objects: loading a model runs no code
+# from it, and takes well under a second (skops took 12 s just to import).
+VOCABULARIES_FILE = "vocabularies.json"
+WEIGHTS_FILE = "weights.npz"
 
 
-class UntrustedModelFile(Exception):
-    """The stored classifier holds types that loading would have to execute blindly."""
+class BrokenModelFile(Exception):
+    """The stored classifier is incomplete or inconsistent: retrain the model."""
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -48,10 +50,12 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            # Inverse regularisation strength; 20–100 score alike, 5 underfits.
-            "C": 50.0,
+            # One-vs-rest with liblinear: the same scores as a multinomial fit
+            # or better, in 3 s instead of 25-45 s (round 4). Inverse
+            # regularisation strength: 30-100 score alike, 10 and less underfit.
+            "C": 100.0,
             "char_ngrams": [1, 4],
-            "max_iter": 3000,
+            "max_iter": 1000,
             "ranking_length": 10,
         }
 
@@ -82,19 +86,27 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     # --- training ------------------------------------------------------------
 
+    @staticmethod
+    def _untrained_parts(config: Dict[Text, Any],
+                         vocabularies: Optional[Dict[Text, Dict[Text, int]]] = None) -> Dict[Text, Any]:
+        low, high = config["char_ngrams"]
+        vocabularies = vocabularies or {}
+        return {
+            # Single-character words count in Chinese: keep every token.
+            "words": TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True,
+                                     vocabulary=vocabularies.get("words")),
+            "chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True,
+                                     vocabulary=vocabularies.get("chars")),
+            "classifier": LogisticRegression(C=config["C"], max_iter=config["max_iter"],
+                                             solver="liblinear", class_weight="balanced"),
+        }
+
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
         if len({e.get(INTENT) for e in examples}) < 2:
             logger.warning("LinearIntentClassifier: fewer than two intents with examples, nothing trained.")
             return self._resource
-        low, high = self.config["char_ngrams"]
-        self.parts = {
-            # Single-character words count in Chinese: keep every token.
-            "words": TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True),
-            "chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True),
-            "classifier": LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
-                                             class_weight="balanced"),
-        }
+        self.parts = self._untrained_parts(self.config)
         self.parts["words"].fit([self._words(e) for e in examples])
         self.parts["chars"].fit([e.get(TEXT) for e in examples])
         self.parts["classifier"].fit(self._features(examples), [e.get(INTENT) for e in examples])
@@ -121,32 +133,51 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     # --- storage -------------------------------------------------------------
 
     def persist(self) -> None:
-        import skops.io
-
+        assert self.parts is not None
+        words, chars, classifier = self.parts["words"], self.parts["chars"], self.parts["classifier"]
         with self._model_storage.write_to(self._resource) as directory:
-            skops.io.dump(self.parts, directory / MODEL_FILE)
+            (directory / VOCABULARIES_FILE).write_text(json.dumps({
+                "words": {term: int(i) for term, i in words.vocabulary_.items()},
+                "chars": {term: int(i) for term, i in chars.vocabulary_.items()},
+                "intents": [str(intent) for intent in classifier.classes_],
+            }, ensure_ascii=False), encoding="utf-8")
+            np.savez(directory / WEIGHTS_FILE, words_idf=words.idf_, chars_idf=chars.idf_,
+                     coef=classifier.coef_, intercept=classifier.intercept_)
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
-        import skops.io
-
+        config = {**cls.get_default_config(), **config}
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / MODEL_FILE
-                if not path.exists():
-                    raise ValueError(path)
-                # skops, unlike pickle, builds only the types it is told to trust.
-                # Anything else means the file was not written by this component.
-                untrusted = [t for t in skops.io.get_untrusted_types(file=path)
-                             if t not in TRUSTED_EXTRA_TYPES]
-                if untrusted:
-                    raise UntrustedModelFile(
-                        f"{path.name} holds types outside scikit-learn's ({', '.join(untrusted)}); "
-                        "retrain the model instead of loading it.")
-                parts = skops.io.load(path, trusted=TRUSTED_EXTRA_TYPES)
+                if not (directory / VOCABULARIES_FILE).exists():
+                    raise ValueError(directory)
+                parts = cls._restored_parts(config, directory)
         except ValueError:
             # Trained without intent examples: nothing to classify with.
             logger.warning("LinearIntentClassifier: the model holds no trained classifier.")
             parts = None
         return cls(config, model_storage, resource, parts)
+
+    @classmethod
+    def _restored_parts(cls, config: Dict[Text, Any], directory: Path) -> Dict[Text, Any]:
+        try:
+            stored = json.loads((directory / VOCABULARIES_FILE).read_text(encoding="utf-8"))
+            with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as weights:
+                arrays = {name: weights[name] for name in ("words_idf", "chars_idf", "coef", "intercept")}
+            parts = cls._untrained_parts(config, stored)
+            parts["words"].idf_ = arrays["words_idf"]
+            parts["chars"].idf_ = arrays["chars_idf"]
+            classifier = parts["classifier"]
+            classifier.classes_ = np.array(stored["intents"])
+            classifier.coef_, classifier.intercept_ = arrays["coef"], arrays["intercept"]
+            features = len(stored["words"]) + len(stored["chars"])
+            # One row per intent, or a single row when there are only two (liblinear's binary case).
+            rows = 1 if len(classifier.classes_) == 2 else len(classifier.classes_)
+            if classifier.coef_.shape != (rows, features) or classifier.intercept_.shape != (rows,):
+                raise BrokenModelFile(f"weights of shape {classifier.coef_.shape} do not fit "
+                                      f"{len(classifier.classes_)} intents and {features} features")
+            return parts
+        except (KeyError, TypeError, ValueError, OSError) as error:  # JSONDecodeError is a ValueError
+            raise BrokenModelFile(f"the stored intent classifier cannot be read ({error!r}); "
+                                  "retrain the model") from error

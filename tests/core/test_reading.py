@@ -94,6 +94,12 @@ def reading_of(text, model_intent, **context):
     # complaints
     ("这笔费用我有异议", "affirm", {}, "file_complaint", {}),
     ("催收天天打电话给我家人 骚扰我", "report_overdue_risk", {}, "file_complaint", {}),
+    ("催收的打电话给我单位领导", "request_human", {}, "file_complaint", {}),
+    ("there are hidden fees in my loan I never agreed to", "report_fraud", {}, "file_complaint", {}),
+    ("someone took out a loan in my name I never agreed to", "report_fraud", {}, None, {}),
+    ("they say I must pay a deposit fee to unlock my loan, never agreed to that", "file_complaint", {},
+     "report_fraud", {}),
+    ("借款合同里藏了服务费 我没同意过 多扣了三百", "report_fraud", {}, "file_complaint", {}),
     # the cause, not the symptom
     ("我手机号码变了，明天要还款，短信验证码收不到", "report_no_verification_code", {}, "report_phone_changed",
      {"repayment_due_soon": True}),
@@ -103,7 +109,7 @@ def reading_of(text, model_intent, **context):
     ("银行卡钱都扣了 app里还显示没还", "report_overdue_risk", {}, "report_repayment_failed", {"money_taken": True}),
     # ratings only where asked for
     ("5", "rate", {"last_question": "utter_ask_rating"}, "rate", {"rating_score": "5"}),
-    ("will I be charged a penalty if I'm late", "rate", {}, "out_of_scope", {}),
+    ("will I be charged a penalty if I'm late", "rate", {}, "nlu_fallback", {}),  # second guess 0.05
     # near misses
     ("my card expired", "report_id_expired", {}, "out_of_scope", {}),
     # a step, one level deeper
@@ -117,6 +123,13 @@ def test_read_in_context(text, model, context, intent, entities):
     reading = reading_of(text, model, **context)
     assert reading.intent == intent, reading.why
     assert reading.entities == entities
+
+
+def test_a_rating_unasked_takes_the_second_guess_only_when_the_model_believed_it():
+    ranking = [{"name": "rate", "confidence": 0.9}, {"name": "file_complaint", "confidence": 0.05}]
+    assert read("非常满意", "rate", ranking, Context()).intent == "nlu_fallback"
+    ranking = [{"name": "rate", "confidence": 0.55}, {"name": "report_overdue_risk", "confidence": 0.4}]
+    assert read("will a late payment hurt my rating", "rate", ranking, Context()).intent == "report_overdue_risk"
 
 
 def test_a_button_tapped_answers_the_form_question():

@@ -1,7 +1,7 @@
 import uuid
 
+import numpy as np
 import pytest
-import skops.io
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -10,9 +10,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_extensions.components.bilingual_tokenizer import BilingualTokenizer
 from rasa_extensions.components.linear_intent_classifier import (
-    MODEL_FILE,
+    WEIGHTS_FILE,
+    BrokenModelFile,
     LinearIntentClassifier,
-    UntrustedModelFile,
 )
 
 EXAMPLES = {
@@ -72,19 +72,34 @@ def test_ranking_is_sorted_probabilities_with_the_top_one_as_intent(tokenizer, s
     assert all(isinstance(c, float) for c in confidences)  # JSON-safe in the parse result
 
 
-def test_a_loaded_model_gives_the_same_probabilities(tokenizer, storage, context):
-    classifier = trained(tokenizer, storage, context)
+@pytest.mark.parametrize("examples", [EXAMPLES, {k: EXAMPLES[k] for k in ("greet", "report_id_expired")}],
+                         ids=["several intents", "two intents"])
+def test_a_loaded_model_gives_the_same_probabilities(tokenizer, storage, context, examples):
+    classifier = trained(tokenizer, storage, context, examples)
     loaded = LinearIntentClassifier.load({}, storage, Resource("linear"), context)
     before = classifier.process(messages(tokenizer, "code not coming", "在吗 我的证件过期了"))
     after = loaded.process(messages(tokenizer, "code not coming", "在吗 我的证件过期了"))
     assert [m.get("intent_ranking") for m in before] == [m.get("intent_ranking") for m in after]
 
 
-def test_a_model_file_with_foreign_types_is_refused_not_executed(tokenizer, storage, context):
+def test_weights_holding_pickled_objects_are_refused_not_executed(tokenizer, storage, context):
     trained(tokenizer, storage, context)
     with storage.write_to(Resource("linear")) as directory:
-        skops.io.dump({"classifier": Smuggled()}, directory / MODEL_FILE)
-    with pytest.raises(UntrustedModelFile, match="Smuggled"):
+        smuggled = np.array([Smuggled()], dtype=object)
+        np.savez(directory / WEIGHTS_FILE, words_idf=smuggled, chars_idf=smuggled, coef=smuggled,
+                 intercept=smuggled)
+    with pytest.raises(BrokenModelFile, match="cannot be read"):
+        LinearIntentClassifier.load({}, storage, Resource("linear"), context)
+
+
+def test_weights_that_do_not_fit_the_vocabulary_are_refused(tokenizer, storage, context):
+    trained(tokenizer, storage, context)
+    with storage.write_to(Resource("linear")) as directory:
+        with np.load(directory / WEIGHTS_FILE) as stored:
+            weights = dict(stored)
+        weights["coef"] = weights["coef"][:, :-1]
+        np.savez(directory / WEIGHTS_FILE, **weights)
+    with pytest.raises(BrokenModelFile, match="do not fit"):
         LinearIntentClassifier.load({}, storage, Resource("linear"), context)
 
 
@@ -98,3 +113,6 @@ def test_without_two_intents_nothing_is_trained_and_messages_pass_unclassified(t
 
 class Smuggled:
     """Stands for any object a tampered model file could ask to build."""
+
+    def __reduce__(self):
+        return (print, ("this must never run",))
