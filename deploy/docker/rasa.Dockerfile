@@ -5,8 +5,8 @@
 #   docker build -f deploy/docker/rasa.Dockerfile -t REGISTRY/borrower-help/rasa:TAG .
 #
 # The model is trained in the `model-train` stage from config.yml, domain/
-# and data/ (about 9 minutes on 2 cores; seeded, so the same data gives the
-# same model). To ship the model `make train` already built instead:
+# and data/ (about 2 minutes on 2 cores; deterministic, so the same data
+# gives the same model). To ship the model `make train` already built instead:
 #
 #   docker build --target with-model-from-context -f deploy/docker/rasa.Dockerfile ...
 #
