@@ -1,4 +1,5 @@
-"""Loading DIET and TED for prediction without tracing their training step.
+"""Loading TED (and any Rasa TensorFlow model, DIET included) for prediction
+without tracing its training step.
 
 Rasa 3.6's `RasaModel.load` builds a model's weights by fitting it on one
 example before reading the trained weights over them. That traces Keras's

@@ -31,7 +31,8 @@ changed underneath.
    where the privacy notice is (lender_nlg.py, with the lender's settings).
 8. Stored events find their class by name in a dictionary
    (event_types.py) instead of a walk over every Event subclass per event.
-9. DIET and TED load for prediction without tracing their training step
+9. TED (any Rasa TensorFlow model) loads for prediction without tracing its
+   training step
    (model_loading.py): a Rasa server starts in about half the time, with
    the same predictions (tests/model/).
 """
