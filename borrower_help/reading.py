@@ -43,6 +43,10 @@ FORM_QUESTIONS: Dict[Text, Text] = {
 YES_NO_QUESTIONS = ("utter_ask_login_has_number", "utter_ask_no_code_number_still_yours", "utter_ask_solved",
                     "utter_offer_human", "utter_offer_human_after_misses", "utter_anything_else")
 RATING_QUESTIONS = ("utter_ask_rating", "utter_ask_rating_again")
+COMMENT_QUESTION = "utter_ask_rating_comment"
+# What the model may make of a comment ("the agent was very patient", "Mei was
+# quick and kind") that would leave the comment unsaid and start something new.
+NOT_A_COMMENT = ("request_human", "report_fraud", "file_complaint")
 DID_YOU_MEAN = "utter_did_you_mean"
 FLOW_OF_SLOT = {slot: flow for flow, slots in catalogue.FLOW_ANSWERS.items() for slot in slots}
 FLOW_INTENT = {"phone_changed": "report_phone_changed", "id_expired": "report_id_expired"}
@@ -113,6 +117,8 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
         return _set(reading, "report_fraud", "a scam story")
     if signals.is_complaint(text) and (intent != "report_fraud" or fee_dispute):
         return _set(reading, "file_complaint", "a complaint")
+    if context.last_question == COMMENT_QUESTION:
+        return _comment(text, intent, reading)
     if signals.wants_a_person(text):
         if context.last_question in ("utter_offer_human", "utter_offer_human_after_misses"):
             return _set(reading, "affirm", "yes to the person offered")
@@ -175,6 +181,16 @@ def _cause_from_facts(facts: Dict[Text, bool], intent: Optional[Text]) -> Option
 
 def _set(reading: Reading, intent: Text, why: Text) -> Reading:
     reading.intent, reading.why = intent, why
+    return reading
+
+
+def _comment(text: Text, intent: Optional[Text], reading: Reading) -> Reading:
+    """Free text after "anything to add?" is the comment. Scams and complaints
+    were read before; a person is asked for only in plain words."""
+    if signals.asks_for_a_person(text):
+        return _set(reading, "request_human", "asks for a person")
+    if intent in NOT_A_COMMENT:
+        return _set(reading, "thank", "the rating's comment")
     return reading
 
 

@@ -97,6 +97,13 @@ _DECLINES_A_PERSON = _any(
 )
 
 
+def asks_for_a_person(text: Text) -> bool:
+    """Plainly asks for one ("talk to an agent", "转人工"); unlike
+    wants_a_person, a short message that only names an agent is not enough."""
+    text = text or ""
+    return not _DECLINES_A_PERSON.search(text) and bool(_PERSON_ASKED.search(text))
+
+
 def wants_a_person(text: Text) -> bool:
     text = text or ""
     if _ASKS_WHAT_THE_BOT_IS.search(text) or _DECLINES_A_PERSON.search(text):

@@ -110,6 +110,14 @@ def reading_of(text, model_intent, **context):
     # ratings only where asked for
     ("5", "rate", {"last_question": "utter_ask_rating"}, "rate", {"rating_score": "5"}),
     ("will I be charged a penalty if I'm late", "rate", {}, "nlu_fallback", {}),  # second guess 0.05
+    # the comment after a rating is a comment, whatever the model makes of it
+    ("Mei was quick and kind", "report_fraud", {"last_question": "utter_ask_rating_comment"}, "thank", {}),
+    ("the agent was very patient", "request_human", {"last_question": "utter_ask_rating_comment"}, "thank", {}),
+    ("客服很耐心", "request_human", {"last_question": "utter_ask_rating_comment"}, "thank", {}),
+    ("没有了", "deny", {"last_question": "utter_ask_rating_comment"}, None, {}),
+    ("actually can I talk to an agent about my loan", "out_of_scope",
+     {"last_question": "utter_ask_rating_comment"}, "request_human", {}),
+    ("催收天天打电话给我家人 骚扰我", "thank", {"last_question": "utter_ask_rating_comment"}, "file_complaint", {}),
     # near misses
     ("my card expired", "report_id_expired", {}, "out_of_scope", {}),
     # a step, one level deeper
