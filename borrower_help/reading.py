@@ -45,7 +45,8 @@ YES_NO_QUESTIONS = ("utter_ask_login_has_number", "utter_ask_no_code_number_stil
 RATING_QUESTIONS = ("utter_ask_rating", "utter_ask_rating_again")
 COMMENT_QUESTION = "utter_ask_rating_comment"
 # What the model may make of a comment ("the agent was very patient", "Mei was
-# quick and kind") that would leave the comment unsaid and start something new.
+# quick and kind") that would leave the comment unsaid and start something new:
+# the rating_comment slot's mapping refuses these intents (domain/satisfaction.yml).
 NOT_A_COMMENT = ("request_human", "report_fraud", "file_complaint")
 DID_YOU_MEAN = "utter_did_you_mean"
 FLOW_OF_SLOT = {slot: flow for flow, slots in catalogue.FLOW_ANSWERS.items() for slot in slots}
@@ -112,10 +113,11 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
     if payload:
         return _payload(intent, context, reading)
 
-    fee_dispute = signals.disputes_a_charged_fee(text)
+    complaint = signals.is_complaint(text)
+    fee_dispute = complaint and signals.fee_already_charged(text)
     if signals.is_scam(text) and not fee_dispute:
         return _set(reading, "report_fraud", "a scam story")
-    if signals.is_complaint(text) and (intent != "report_fraud" or fee_dispute):
+    if complaint and (intent != "report_fraud" or fee_dispute):
         return _set(reading, "file_complaint", "a complaint")
     if context.last_question == COMMENT_QUESTION:
         return _comment(text, intent, reading)

@@ -151,9 +151,11 @@ _ASKED_TO_PAY_FIRST = _any(
 )
 
 
-def disputes_a_charged_fee(text: Text) -> bool:
+def fee_already_charged(text: Text) -> bool:
+    """Names a fee already charged, not one to be paid first; the caller
+    knows whether the message is a complaint (is_complaint)."""
     text = text or ""
-    return (is_complaint(text) and bool(_DISPUTED_FEE.search(text)) and bool(_ALREADY_CHARGED.search(text))
+    return (bool(_DISPUTED_FEE.search(text)) and bool(_ALREADY_CHARGED.search(text))
             and not _ASKED_TO_PAY_FIRST.search(text))
 
 
