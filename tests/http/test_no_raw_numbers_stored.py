@@ -27,10 +27,11 @@ def digits_of(text: str) -> str:
     return re.sub(r"(?<=[\dX])[ \-]+(?=[\dX])", "", normalise(text).upper())
 
 
-def holds(text: str, secret: str) -> bool:
-    """The secret as a number of its own: events and logs are full of floats
-    (confidences, timestamps) whose 17 digits hold any 6-digit run by chance."""
-    return re.search(rf"(?<![\dX.]){re.escape(secret)}(?![\dX])", digits_of(text)) is not None
+def holds(digits: str, secret: str) -> bool:
+    """The secret as a number of its own in `digits_of` text: events and logs
+    are full of floats (confidences, timestamps) whose 17 digits hold any
+    6-digit run by chance."""
+    return re.search(rf"(?<![\dX.]){re.escape(secret)}(?![\dX])", digits) is not None
 
 
 def everything_stored(db_url: str):
@@ -49,10 +50,10 @@ def everything_stored(db_url: str):
 
 
 def test_a_secret_is_found_as_a_number_not_inside_a_float():
-    assert holds('{"text": "the code is 583920"}', CODE) and holds("code ５８３９ ２０", CODE)
-    assert holds("卡号 6222 0202 0000 1234 562", CARD)
-    assert not holds('{"confidence": 0.00583920117}', CODE)
-    assert not holds('{"timestamp": 1795846111.583920}', CODE)
+    assert holds(digits_of('{"text": "the code is 583920"}'), CODE) and holds(digits_of("code ５８３９ ２０"), CODE)
+    assert holds(digits_of("卡号 6222 0202 0000 1234 562"), CARD)
+    assert not holds(digits_of('{"confidence": 0.00583920117}'), CODE)
+    assert not holds(digits_of('{"timestamp": 1795846111.583920}'), CODE)
 
 
 def test_no_raw_number_survives_in_the_database_or_the_logs(servers, sender):
@@ -67,8 +68,9 @@ def test_no_raw_number_survives_in_the_database_or_the_logs(servers, sender):
     secrets_typed = [VALID_ID, PHONE, CARD, CODE]
     leaks = []
     for table, value in everything_stored(servers.db_url):
+        digits = digits_of(value)
         for secret in secrets_typed:
-            if holds(value, secret):
+            if holds(digits, secret):
                 leaks.append((table, secret, value[:120]))
     assert leaks == []
 
@@ -77,5 +79,5 @@ def test_no_raw_number_survives_in_the_database_or_the_logs(servers, sender):
     assert "110***********002X" in stored and "139****5678" in stored and "6222***********4562" in stored
 
     for log in servers.log_dir.glob("*.log"):
-        content = log.read_text(errors="replace")
+        content = digits_of(log.read_text(errors="replace"))
         assert [s for s in secrets_typed if holds(content, s)] == [], f"raw number in {log.name}"
