@@ -125,6 +125,8 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
         if context.last_question in ("utter_offer_human", "utter_offer_human_after_misses"):
             return _set(reading, "affirm", "yes to the person offered")
         return _set(reading, "request_human", "asks for a person")
+    if signals.declines_a_person(text) and _top(intent, ranking) == "request_human":
+        return _set(reading, "deny", "declines a person")
     button = _button_payload(text, context.buttons)
     if button:
         return _set(reading, button.lstrip("/").split("{")[0], "a button's title typed")
@@ -146,7 +148,7 @@ def read(text: Text, intent: Optional[Text], ranking: Sequence[Dict[Text, Any]],
         return _set(reading, "report_account_restricted", "frozen, with no word of fraud")
     if intent in ("report_id_expired", "ask_renew_id") and signals.bank_card_not_id(text):
         return _set(reading, "out_of_scope", "a bank card, not the ID card")
-    cause = signals.cause_behind(text, intent) or _cause_from_facts(facts, intent)
+    cause = signals.cause_behind(text, intent) or _cause_from_facts(text, facts, intent)
     if cause is None and (intent in CONVERSATIONAL or intent is None):
         cause = signals.named_cause(text)
     if cause:
@@ -171,14 +173,24 @@ CONVERSATIONAL = {"affirm", "deny", "nlu_fallback", "out_of_scope", "thank", "go
 FLOW_FACTS = {"phone_changed": {"old_number_reachable"}, "id_expired": {"has_new_id", "id_updated_in_app"}}
 
 
-def _cause_from_facts(facts: Dict[Text, bool], intent: Optional[Text]) -> Optional[Text]:
+def _cause_from_facts(text: Text, facts: Dict[Text, bool], intent: Optional[Text]) -> Optional[Text]:
     """"新身份证在APP里传过了 多久能恢复额度": the ID flow's facts, told with
-    one of its symptoms, make it the ID flow."""
+    one of its symptoms, make it the ID flow. Told alone as an answer ("yes
+    I've updated it already", "传过了"), they stay the answer."""
+    if intent in CONVERSATIONAL and _answer_shaped(text):
+        return None
     for flow, slots in FLOW_FACTS.items():
         cause = FLOW_INTENT[flow]
         if slots & set(facts) and intent in signals.SYMPTOMS_OF[cause] | CONVERSATIONAL:
             return cause
     return None
+
+
+def _top(intent: Optional[Text], ranking: Sequence[Dict[Text, Any]]) -> Optional[Text]:
+    """The model's intent, or its best guess under the fallback threshold."""
+    if intent == "nlu_fallback":
+        return _next_best(ranking, ("nlu_fallback",))
+    return intent
 
 
 def _set(reading: Reading, intent: Text, why: Text) -> Reading:
@@ -278,12 +290,16 @@ SUBJECTS = {
 _ANSWER_LIKE_INTENTS = {"affirm", "deny", "nlu_fallback", "out_of_scope", "thank", "rate", None}
 
 
+def _answer_shaped(text: Text) -> bool:
+    """Short, or led by a yes or a no."""
+    short = len(text.split()) <= 4 if text.isascii() else len(text) <= 10
+    return short or answers.starts_with_yes_or_no(text)
+
+
 def _looks_like_an_answer(text: Text, slot: Text, intent: Optional[Text]) -> bool:
     """Short, or a plain yes/no, or about the question's subject — not a new
     problem told in full."""
-    short = len(text.split()) <= 4 if text.isascii() else len(text) <= 10
-    return (short or intent in _ANSWER_LIKE_INTENTS or answers.starts_with_yes_or_no(text)
-            or bool(SUBJECTS[slot].search(text)))
+    return _answer_shaped(text) or intent in _ANSWER_LIKE_INTENTS or bool(SUBJECTS[slot].search(text))
 
 
 def _form_answer(text: Text, slot: Text, facts: Dict[Text, bool], intent: Optional[Text] = None) -> Any:

@@ -88,13 +88,19 @@ _ASKS_WHAT_THE_BOT_IS = _any(
     r"\bis (?:a|there a) (?:person|human) (?:answering|typing|replying|reading)\b",
     r"\b(?:am i|are we) (?:talking|chatting|speaking|writing) (?:to|with)\b",
     r"你是(?:不是)?(?:个|一个)?(?:机器人|真人|活人|人工|人吗|ai|AI|程序)|是(?:机器人|真人|人工)(?:吗|么|嘛|还是|不)|"
+    r"是(?:机器人|真人|人工)(?:在)?(?:回复|回答|打字|聊)的?(?:吗|么|嘛)|"
     r"(?:真人|活人|机器人)(?:吗|么|嘛|不\s*$)",
 )
 _DECLINES_A_PERSON = _any(
     r"\b(?:don't|dont|do not|no need|rather not|won't|wont|not)\b[^.?!]{0,20}\b(?:agent|human|person|someone|"
     r"anyone|operator|staff)\b",
+    r"\b(?:don'?t|do not|no need to|rather not|won'?t)\s+(?:want to |need to )?(?:talk|chat|speak)\s+(?:to|with)\b",
     r"(?:不需要|不用|不要|别|无需)(?:转)?(?:人工|真人|客服)",
 )
+
+
+def declines_a_person(text: Text) -> bool:
+    return bool(_DECLINES_A_PERSON.search(text or ""))
 
 
 def asks_for_a_person(text: Text) -> bool:

@@ -58,10 +58,16 @@ def read_afqmc() -> List[Example]:
         return [(r["text"].strip(), r["expected_intent"]) for r in csv.DictReader(f, delimiter="\t")]
 
 
-def read_error_kinds() -> List[Example]:
+def read_error_kinds() -> List[Tuple[str, str, Optional[str]]]:
+    """(text, expected, the question just asked or None): an answer is read
+    as the answer to the bot's question, as in a conversation."""
     lines = [line for line in ERROR_KINDS.read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
-    return [(text, expected) for expected, text in (line.split("\t", 1) for line in lines)]
+    kinds = []
+    for line in lines:
+        expected, text, *asked = line.split("\t")
+        kinds.append((text, expected, asked[0] if asked else None))
+    return kinds
 
 
 def read_banking77_heldout() -> List[Example]:
@@ -71,13 +77,24 @@ def read_banking77_heldout() -> List[Example]:
     return [(text, "out_of_scope") for _, text in read_messages(path) if not in_training_share(text)]
 
 
-async def parse_all(model: pathlib.Path, texts: Sequence[str]) -> List[Parse]:
+def after_question(asked: Optional[str]):
+    """A conversation whose last bot message is the response `asked`."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events = [ActionExecuted(asked), BotUttered("", metadata={"utter_action": asked})] if asked else []
+    return DialogueStateTracker.from_events("evaluation", events)
+
+
+async def parse_all(model: pathlib.Path, texts: Sequence[str],
+                    asked: Optional[Sequence[Optional[str]]] = None) -> List[Parse]:
     from rasa.core.agent import Agent
+    from rasa.core.channels import UserMessage
 
     agent = Agent.load(str(model))
     results = []
-    for text in texts:
-        parsed = await agent.parse_message(text)
+    for text, question in zip(texts, asked or [None] * len(texts)):
+        parsed = await agent.processor.parse_message(UserMessage(text), after_question(question))
         ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
         top = ranking[0] if ranking else {"name": "nlu_fallback", "confidence": 0.0}
         results.append((top["name"], float(top["confidence"]), parsed["intent"]["name"]))
@@ -220,9 +237,11 @@ def main() -> int:
             print(f"no model at {model}: run `make train` first", file=sys.stderr)
             return 1
         sets = {lang: read_holdout(path) for lang, path in HOLDOUT.items()}
-        banking, afqmc, error_kinds = read_banking77_heldout(), read_afqmc(), read_error_kinds()
+        banking, afqmc, kinds = read_banking77_heldout(), read_afqmc(), read_error_kinds()
+        error_kinds = [(text, expected) for text, expected, _ in kinds]
         all_texts = [t for ex in sets.values() for t, _ in ex] + [t for t, _ in banking + afqmc + error_kinds]
-        parses = asyncio.run(parse_all(model, all_texts))
+        asked = [None] * (len(all_texts) - len(kinds)) + [question for _, _, question in kinds]
+        parses = asyncio.run(parse_all(model, all_texts, asked))
 
     position, holdout = 0, {}
     for lang, examples in sets.items():

@@ -46,6 +46,13 @@ def reading_of(text, model_intent, **context):
      {"last_question": "utter_ask_solved", "slots": {"problem": "phone_changed"}}, "report_id_expired",
      {"has_new_id": False}),
     ("got a new sim card, now the codes don't come to me", "deny", {}, "report_phone_changed", {}),
+    # a flow's facts told as an answer stay an answer, even with no question asked
+    ("yes I've uploaded it already", "affirm", {}, None, {"id_updated_in_app": True, "has_new_id": True}),
+    ("no, my old sim is dead", "deny", {}, None, {"old_number_reachable": False}),
+    ("传好了", "nlu_fallback", {}, None, {"id_updated_in_app": True, "has_new_id": True}),
+    # declining a person is a no, however sure the model is that a person was named
+    ("不用转人工了", "request_human", {}, "deny", {}),
+    ("no I don't want to chat with a human", "request_human", {}, "deny", {}),
     ("新身份证在APP里传过了 多久能恢复额度", "report_account_restricted", {}, "report_id_expired",
      {"id_updated_in_app": True, "has_new_id": True}),
     ("the verification code never arrives. same number, haven't changed anything", "report_no_verification_code",
@@ -86,6 +93,7 @@ def reading_of(text, model_intent, **context):
     # ... but not asking what the bot is, declining one, or a word used otherwise
     ("are you a real human", "bot_challenge", {}, None, {}),
     ("你是机器人还是真人啊", "bot_challenge", {}, None, {}),
+    ("这边是真人在回复的吗", "bot_challenge", {}, None, {}),
     ("no I'd rather not talk to an agent", "deny", {}, None, {}),
     ("不需要人工", "deny", {}, None, {}),
     ("the operator gave my former number to a stranger, so the codes go to him", "report_phone_changed", {},

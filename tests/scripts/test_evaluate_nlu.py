@@ -50,6 +50,6 @@ def test_no_evaluation_message_is_trained_on():
     trained = {_normalised(m.get("text")) for path in (root / "data" / "nlu").rglob("*.yml")
                for m in load_data(str(path)).intent_examples}
     kept_out = [text for path in HOLDOUT.values() for text, _ in read_holdout(path)]
-    kept_out += [text for text, _ in read_error_kinds()]
+    kept_out += [text for text, _, _ in read_error_kinds()]
     assert len(kept_out) > 500
     assert [text for text in kept_out if _normalised(text) in trained] == []
