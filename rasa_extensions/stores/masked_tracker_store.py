@@ -12,6 +12,9 @@ already stored were masked when they were written and are not touched again.
 Understanding is not affected: the model, the policies and the actions have
 already seen the message when the tracker is saved at the end of the turn.
 
+The saved tracker stays in this server's memory for the conversation's next
+turn while the database holds the same events (recent_trackers.py).
+
 The same save publishes the new events to the event broker, when there is
 one, without reading the whole conversation back to compare (Rasa's
 SQLTrackerStore does, on every save).
@@ -25,7 +28,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from borrower_help.privacy import mask
-from rasa_extensions.stores.durable_tracker_store import DurableSQLTrackerStore
+from rasa_extensions.stores.recent_trackers import CachedSQLTrackerStore
 
 
 def mask_in_place(value: Any) -> Any:
@@ -55,7 +58,7 @@ def mask_event(event: Event) -> None:
         event.value = mask_in_place(event.value)
 
 
-class MaskedSQLTrackerStore(DurableSQLTrackerStore):
+class MaskedSQLTrackerStore(CachedSQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self._with_retries(f"save conversation {tracker.sender_id}",
                                  lambda: self._save_new_events(tracker))
@@ -73,9 +76,10 @@ class MaskedSQLTrackerStore(DurableSQLTrackerStore):
                     intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
                     action_name=data.get("name"), data=json.dumps(data)))
             session.commit()
-        # Slots hold the same values as their SlotSet events.
-        for slot in tracker.slots.values():
-            if isinstance(slot.value, (str, dict, list)):
-                slot.value = mask_in_place(slot.value)
+            # Slots hold the same values as their SlotSet events.
+            for slot in tracker.slots.values():
+                if isinstance(slot.value, (str, dict, list)):
+                    slot.value = mask_in_place(slot.value)
+            self.remember_saved(session, tracker)
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
