@@ -26,7 +26,7 @@ PYTHON310 = $(shell scripts/find-python310.sh)
 
 TRAINING_INPUTS := config.yml $(shell find domain data rasa_extensions/components -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: help setup test-setup system-packages checks-without-model train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-kubernetes test-lint validate eval eval-conversations bench-nlu bench-load bench-never-silent bench-console clean
+.PHONY: help setup test-setup system-packages checks-without-model train widget console console-user api-token run run-prod shell test test-unit test-stories test-http test-security test-browser test-production test-kubernetes test-lint validate eval eval-conversations bench-nlu bench-load bench-never-silent bench-console bench-tracker-reuse clean
 
 help:
 	@echo "make run       set up, train if the data changed, start the assistant (demo page on localhost:8080)"
@@ -211,6 +211,11 @@ bench-load: $(MODEL)
 # database; pages, exports, rebuild and lag timed (docs/benchmarks.md).
 bench-console: $(BIN)/.installed
 	$(BIN)/python bench/console.py --conversations $(or $(N),10000) --database $(or $(DB),sqlite)
+
+# CPU per tracker read: from SQL and replayed vs the tracker kept in memory
+# (rasa_extensions/stores/recent_trackers.py); prints a table.
+bench-tracker-reuse: $(BIN)/.installed
+	$(BIN)/python bench/tracker_reuse.py
 
 # The "never silent" property test of `make test-http` at a larger size
 # (1000 random conversations); NEVER_SILENT_SEED=... for other conversations.

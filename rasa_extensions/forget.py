@@ -33,11 +33,21 @@ def _delete_events(conversation_id: Text, before: float) -> int:
             sa.or_(events.c.timestamp <= before, events.c.timestamp.is_(None)))).rowcount
 
 
-async def forget_conversation(lock_store: LockStore, conversation_id: Text) -> int:
+def _drop_kept_tracker(tracker_store: Any, conversation_id: Text) -> None:
+    """The copy this server keeps in memory for the next turn goes too
+    (rasa_extensions/stores/recent_trackers.py)."""
+    store = getattr(tracker_store, "_tracker_store", tracker_store)  # inside Rasa's wrapper
+    recent = getattr(store, "recent", None)
+    if recent is not None:
+        recent.drop(conversation_id)
+
+
+async def forget_conversation(lock_store: LockStore, conversation_id: Text, tracker_store: Any = None) -> int:
     """Wait for the conversation's turn in progress, then delete its events
     while no other turn can start; the lock's queue goes with the lock."""
     async with lock_store.lock(conversation_id):
         removed = await asyncio.to_thread(_delete_events, conversation_id, time.time())
+        _drop_kept_tracker(tracker_store, conversation_id)
     # No id in the log: the erasure leaves no trace of whose conversation it was.
     logger.info("Forgot a conversation (%d events) for an erasure", removed)
     return removed
@@ -48,7 +58,8 @@ def add_route(app: Sanic, auth_token: Optional[Text]) -> None:
     @rasa_server.requires_auth(app, auth_token)
     @rasa_server.ensure_loaded_agent(app)
     async def forget(request: Request, conversation_id: Text) -> Any:
-        removed = await forget_conversation(request.app.ctx.agent.lock_store, conversation_id)
+        agent = request.app.ctx.agent
+        removed = await forget_conversation(agent.lock_store, conversation_id, agent.tracker_store)
         return response.json({"conversation_id": conversation_id, "events_removed": removed})
 
 

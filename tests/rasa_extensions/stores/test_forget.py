@@ -54,3 +54,23 @@ def test_forgetting_waits_for_the_turn_in_progress_and_leaves_no_lock(kind, data
     assert order == ["turn starts", "forget asked", "turn saved", "forgot 1"]
     assert stored(database, conversation) == 0
     assert store.get_lock(conversation) is None
+
+
+def test_forgetting_drops_the_copy_kept_in_memory_for_the_next_turn(database, monkeypatch):
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from rasa_extensions.stores.masked_tracker_store import MaskedSQLTrackerStore
+
+    monkeypatch.setenv("DATABASE_URL", database)
+    tracker_store = MaskedSQLTrackerStore(domain=Domain.empty())
+    conversation = "w-" + secrets.token_hex(6)
+    asyncio.run(tracker_store.save(DialogueStateTracker.from_events(
+        conversation, [UserUttered("my old number 13812345678 is gone")])))
+    assert conversation in tracker_store.recent
+
+    asyncio.run(forget_conversation(InMemoryLockStore(), conversation, FailSafeTrackerStore(tracker_store)))
+    assert conversation not in tracker_store.recent
+    assert stored(database, conversation) == 0
