@@ -22,6 +22,7 @@ meanwhile: the lock store holds the conversation).
 """
 import collections
 import itertools
+import weakref
 from typing import Any, Dict, Iterator, Optional, Text, Tuple
 
 import sqlalchemy as sa
@@ -81,8 +82,9 @@ class CachedSQLTrackerStore(DurableSQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recent = RecentTrackers()
-        # sender_id -> (id of the tracker handed out, its number of stored events)
-        self._stored: Dict[Text, Tuple[int, int]] = {}
+        # sender_id -> (the tracker handed out, its number of stored events); a
+        # weak reference, so a tracker read and dropped is never mistaken for another
+        self._stored: Dict[Text, Tuple["weakref.ref[DialogueStateTracker]", int]] = {}
 
     def _stamp(self, session: sa.orm.Session, sender_id: Text) -> Stamp:
         count, highest = session.query(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)) \
@@ -101,7 +103,7 @@ class CachedSQLTrackerStore(DurableSQLTrackerStore):
         if tracker is None:
             self._stored.pop(sender_id, None)  # a new tracker is counted by Rasa's query
         else:
-            self._stored[sender_id] = (id(tracker), len(tracker.events))
+            self._stored[sender_id] = (weakref.ref(tracker), len(tracker.events))
         return tracker
 
     async def _take_kept(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -110,7 +112,7 @@ class CachedSQLTrackerStore(DurableSQLTrackerStore):
 
     def _additional_events(self, session: sa.orm.Session, tracker: DialogueStateTracker) -> Iterator:
         handed_out = self._stored.pop(tracker.sender_id, None)
-        if handed_out is None or handed_out[0] != id(tracker):
+        if handed_out is None or handed_out[0]() is not tracker:
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, handed_out[1], len(tracker.events))
 
