@@ -31,10 +31,6 @@ changed underneath.
    where the privacy notice is (lender_nlg.py, with the lender's settings).
 8. Stored events find their class by name in a dictionary
    (event_types.py) instead of a walk over every Event subclass per event.
-9. TED (any Rasa TensorFlow model) loads for prediction without tracing its
-   training step
-   (model_loading.py): a Rasa server starts in about half the time, with
-   the same predictions (tests/model/).
 """
 import logging
 
@@ -47,13 +43,11 @@ from rasa.core.processor import MessageProcessor
 from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.constants import ENTITIES
-from rasa.utils.tensorflow.models import RasaModel
 
 from rasa_extensions import event_types
 from rasa_extensions.action_validation import validate_action_result
 from rasa_extensions.forget import with_forget_route
 from rasa_extensions.lender_nlg import with_lender_settings
-from rasa_extensions.model_loading import load_for_prediction
 from rasa_extensions.stores.durable_tracker_store import StrictTrackerStore
 from rasa_extensions.turn_guard import guarded
 
@@ -75,7 +69,6 @@ def install(version: str = rasa.__version__) -> None:
     # Agent._create_tracker_store wraps the store in the class it finds here.
     rasa.core.agent.FailSafeTrackerStore = StrictTrackerStore
     Event.resolve_by_type = staticmethod(event_types.resolve_by_type)
-    RasaModel.load = classmethod(load_for_prediction)
     global _wrapped
     if not _wrapped:
         MessageProcessor._run_prediction_loop = guarded(MessageProcessor._run_prediction_loop)
@@ -84,8 +77,7 @@ def install(version: str = rasa.__version__) -> None:
         rasa.server.create_app = with_forget_route(rasa.server.create_app)
         _wrapped = True
     logger.debug("Rasa patches installed: action-response validation, strict tracker store, turn guard, "
-                 "lender settings in responses, forgetting erased conversations, event classes by name, "
-                 "models loaded for prediction")
+                 "lender settings in responses, forgetting erased conversations, event classes by name")
 
 
 def keeping_inspection(process):
