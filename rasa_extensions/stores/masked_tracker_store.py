@@ -68,13 +68,15 @@ class MaskedSQLTrackerStore(CachedSQLTrackerStore):
             new_events: List[Event] = list(self._additional_events(session, tracker))
             for event in new_events:
                 mask_event(event)
+            rows = []
             for event in new_events:
                 data = event.as_dict()
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id, type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"), data=json.dumps(data)))
+                rows.append({"sender_id": tracker.sender_id, "type_name": event.type_name,
+                             "timestamp": data.get("timestamp"),
+                             "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                             "action_name": data.get("name"), "data": json.dumps(data)})
+            if rows:  # one statement for the turn's events, not an ORM object each
+                session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
             # Slots hold the same values as their SlotSet events.
             for slot in tracker.slots.values():
