@@ -115,7 +115,7 @@ test-unit: $(BIN)/.installed $(CHARTS)
 	@scripts/ensure-nginx.sh  # the rendered nginx configuration is checked by nginx -t
 	$(BIN)/pytest tests/core tests/actions tests/rasa_extensions tests/scripts tests/bench tests/evaluation tests/console tests/reporting tests/launcher -q
 
-# The test stories (tests/test_stories_*.yml) against the trained model.
+# The test stories (test_stories_*.yml in tests/) against the trained model.
 test-stories: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/ \
 		--fail-on-prediction-errors --out results/stories --quiet
