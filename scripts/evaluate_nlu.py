@@ -6,6 +6,8 @@ Scores the trained model (or one trained here from another --config) on
   - outside data in ../shared/datasets: Banking77 messages not in training
     (share kept out of the problem intents) and real AFQMC borrower questions
     (accuracy);
+  - the error kinds the outside evaluation reported (issue 16), answers
+    and ratings read after the bot question that asked them;
   - the FallbackClassifier threshold: the same figures if it were set
     elsewhere, from each message's intent ranking.
 Prints the tables and writes them to docs/nlu-evaluation.md.
@@ -186,7 +188,8 @@ def render(model_label: str, holdout: Dict[str, Tuple[List[Example], List[Parse]
     k_pred = [with_threshold(p, None) for p in k_parses]
     k_right = [correct(e, p) for (_, e), p in zip(k_examples, k_pred)]
     lines.append(f"| error kinds of issue 16 (`tests/nlu_holdout/error_kinds.tsv`) | {len(k_pred)} | "
-                 f"{sum(k_right) / max(len(k_pred), 1):.3f} | intent accuracy |")
+                 f"{sum(k_right) / max(len(k_pred), 1):.3f} | intent accuracy; answers and ratings read after "
+                 "the question that asked them, the ratings also without it (then no rating) |")
     if b_examples:
         attracted = collections.Counter(p for p in b_pred if p not in REJECTED).most_common(5)
         lines += ["", "Problem intents that attract Banking77 messages: "
