@@ -91,16 +91,25 @@ _ASKS_WHAT_THE_BOT_IS = _any(
     r"是(?:机器人|真人|人工)(?:在)?(?:回复|回答|打字|聊)的?(?:吗|么|嘛)|"
     r"(?:真人|活人|机器人)(?:吗|么|嘛|不\s*$)",
 )
+_NO_TALKING_TO = r"\b(?:don'?t|do not|no need to|rather not|won'?t)\s+(?:want to |need to )?(?:talk|chat|speak)\s+(?:to|with)\b"
+_NO_PERSON_ZH = r"(?:不需要|不用|不要|别|无需)(?:转)?(?:人工|真人|客服)"
 _DECLINES_A_PERSON = _any(
     r"\b(?:don't|dont|do not|no need|rather not|won't|wont|not)\b[^.?!]{0,20}\b(?:agent|human|person|someone|"
     r"anyone|operator|staff)\b",
-    r"\b(?:don'?t|do not|no need to|rather not|won'?t)\s+(?:want to |need to )?(?:talk|chat|speak)\s+(?:to|with)\b",
-    r"(?:不需要|不用|不要|别|无需)(?:转)?(?:人工|真人|客服)",
+    _NO_TALKING_TO, _NO_PERSON_ZH,
+)
+
+
+# Firmly, in one clause: "not sure, can someone help" declines nobody.
+_DECLINES_A_PERSON_FIRMLY = _any(
+    r"\b(?:don'?t|dont|do not|no need|rather not|won'?t|wont)\b[^.?!,，]{0,25}\b(?:agent|human|person|"
+    r"operator|staff)\b",
+    _NO_TALKING_TO, _NO_PERSON_ZH,
 )
 
 
 def declines_a_person(text: Text) -> bool:
-    return bool(_DECLINES_A_PERSON.search(text or ""))
+    return bool(_DECLINES_A_PERSON_FIRMLY.search(text or ""))
 
 
 def asks_for_a_person(text: Text) -> bool:

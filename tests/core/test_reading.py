@@ -53,6 +53,7 @@ def reading_of(text, model_intent, **context):
     # declining a person is a no, however sure the model is that a person was named
     ("不用转人工了", "request_human", {}, "deny", {}),
     ("no I don't want to chat with a human", "request_human", {}, "deny", {}),
+    ("I'm not sure what to do, can someone help me", "request_human", {}, None, {}),
     ("新身份证在APP里传过了 多久能恢复额度", "report_account_restricted", {}, "report_id_expired",
      {"id_updated_in_app": True, "has_new_id": True}),
     ("the verification code never arrives. same number, haven't changed anything", "report_no_verification_code",
