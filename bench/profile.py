@@ -25,7 +25,6 @@ STAGES = (
     ("save tracker", "save_tracker", "rasa/core/processor.py"),
     ("… validating action-server responses (`RemoteAction`, jsonschema)", "_validate_action_result",
      "rasa/core/actions/action.py"),
-    ("… TF model inference (TED)", "run_inference", "rasa/utils/tensorflow/models.py"),
     ("action server: our action code", "run", "rasa_sdk/executor.py"),
 )
 

@@ -66,10 +66,9 @@ class MaskedSQLTrackerStore(CachedSQLTrackerStore):
     async def _save_new_events(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             new_events: List[Event] = list(self._additional_events(session, tracker))
-            for event in new_events:
-                mask_event(event)
             rows = []
             for event in new_events:
+                mask_event(event)
                 data = event.as_dict()
                 rows.append({"sender_id": tracker.sender_id, "type_name": event.type_name,
                              "timestamp": data.get("timestamp"),
